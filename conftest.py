@@ -1,0 +1,104 @@
+"""Shared test fixtures: the demo data set loaded once per test database, API clients per demo account, and
+Playwright pointed at Debian's Chromium."""
+import json
+import os
+import shutil
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + Playwright's sync API
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = os.path.join(os.path.dirname(__file__), "test-artifacts")
+PASSWORD = "Demo#2026"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from chainchief.demo import loader
+
+    with django_db_blocker.unblock():
+        loader.load()
+
+
+@pytest.fixture
+def demo_db(db):
+    """The demo data set (loaded once per session; each test's changes are rolled back)."""
+    from chainchief.demo import loader
+
+    if not loader.is_loaded():  # a transactional test before us flushed the database
+        loader.load()
+    return db
+
+
+class ApiClient:
+    """A Django test client that speaks JSON with a bearer token."""
+
+    def __init__(self, client, token=None):
+        self.client, self.token = client, token
+
+    def _call(self, method, path, body=None, headers=None):
+        extra = {}
+        if self.token:
+            extra["HTTP_AUTHORIZATION"] = f"Bearer {self.token}"
+        for k, v in (headers or {}).items():
+            extra["HTTP_" + k.upper().replace("-", "_")] = v
+        kwargs = {}
+        if body is not None:
+            kwargs = {"data": json.dumps(body), "content_type": "application/json"}
+        return getattr(self.client, method)(path, **kwargs, **extra)
+
+    def get(self, path, **kw):
+        return self._call("get", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self._call("post", path, body, **kw)
+
+    def patch(self, path, body=None, **kw):
+        return self._call("patch", path, body, **kw)
+
+    def put(self, path, body=None, **kw):
+        return self._call("put", path, body, **kw)
+
+    def delete(self, path, **kw):
+        return self._call("delete", path, **kw)
+
+
+@pytest.fixture
+def api(demo_db, client):
+    """api(username) → an ApiClient logged in as that demo account; api() → anonymous."""
+
+    def make(username=None):
+        from django.test import Client
+
+        c = Client()
+        if username is None:
+            return ApiClient(c)
+        r = c.post("/api/v1/auth/token", data=json.dumps({"username": username, "password": PASSWORD}),
+                   content_type="application/json")
+        assert r.status_code == 200, r.content
+        return ApiClient(c, r.json()["token"])
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium (make browser)")
+        pytest.skip("Chromium is not installed (make browser installs it)")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1366, "height": 900}}
+
+
+@pytest.fixture
+def artifacts():
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    return ARTIFACTS

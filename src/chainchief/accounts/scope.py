@@ -1,0 +1,26 @@
+"""A user's scopes resolved to ids: region subtree, chains and enterprises."""
+from dataclasses import dataclass
+
+from chainchief.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    regions: frozenset  # ids of the user's region and all below it
+    chains: frozenset  # chains the user works on (chief, lead department staff)
+    enterprises: frozenset  # enterprises the user speaks for (enterprise user) or serves (commissioner)
+
+
+def resolve(user) -> Scope:
+    from chainchief.chains.models import Chain, ChainDepartment
+
+    regions = frozenset(user.region.descendant_ids()) if user.region_id else frozenset()
+    chains = set(user.chains.values_list("pk", flat=True))
+    if user.role == Role.DEPT and user.department_id:
+        # Staff of a lead department work on every chain their department leads.
+        chains |= set(ChainDepartment.objects.filter(department_id=user.department_id, is_lead=True)
+                      .values_list("chain_id", flat=True))
+    if user.role == Role.CHIEF:
+        chains |= set(Chain.objects.filter(roles__person__user=user).values_list("pk", flat=True))
+    enterprises = frozenset(user.enterprises.values_list("pk", flat=True))
+    return Scope(regions=regions, chains=frozenset(chains), enterprises=enterprises)

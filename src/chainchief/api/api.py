@@ -1,0 +1,125 @@
+"""The JSON API under /api/v1/: assembles the apps' routers; errors are JSON with field messages."""
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.renderers import JSONRenderer
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from chainchief.accounts.models import ApiToken
+from chainchief.audit.models import AuditAction
+from chainchief.audit.services import record
+from chainchief.core.services import Conflict
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = ApiToken.user_for(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
+    title="Chain Chief API",
+    version="1",
+    description="产业链链长制工作平台 JSON API。认证：`POST /api/v1/auth/token` 获取令牌，"
+                "请求头携带 `Authorization: Bearer <token>`。",
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+)
+
+
+def _error(request, status, detail, errors=None, **extra):
+    body = {"detail": detail, **extra}
+    if errors:
+        body["errors"] = errors
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ValidationError)
+def _validation(request, exc):
+    if hasattr(exc, "error_dict"):
+        errors = {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
+        first = next(iter(errors.values()))[0]
+        return _error(request, 400, first, errors)
+    return _error(request, 400, "；".join(str(m) for m in exc.messages))
+
+
+@api.exception_handler(NinjaValidationError)
+def _ninja_validation(request, exc):
+    errors = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "params", "path")]
+        errors.setdefault(".".join(loc) or "request", []).append(err.get("msg", "无效"))
+    return _error(request, 400, "请求参数有误。", errors)
+
+
+@api.exception_handler(PermissionDenied)
+def _denied(request, exc):
+    return _error(request, 403, str(exc) or "无权执行此操作。")
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, "未找到，或无权查看。")
+
+
+@api.exception_handler(Conflict)
+def _conflict(request, exc):
+    return _error(request, 409, str(exc), current_version=exc.current_version)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return _error(request, 401, "未登录或令牌无效。")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    return _error(request, exc.status_code, str(exc))
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "Bearer"
+    expires_at: str
+    username: str
+    role: str
+
+
+@api.post("/auth/token", auth=None, response={200: TokenOut, 401: dict}, tags=["认证"], summary="获取令牌")
+def issue_token(request, payload: TokenIn):
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None:  # django's user_login_failed signal writes the audit row
+        return 401, {"detail": "用户名或密码错误。"}
+    row, raw = ApiToken.issue(user)
+    record(user, AuditAction.TOKEN, user)
+    return 200, {"token": raw, "expires_at": row.expires_at.isoformat(), "username": user.username,
+                 "role": user.role}
+
+
+def _mount():
+    from chainchief.accounts.api import router as accounts_router
+    from chainchief.audit.api import router as audit_router
+    from chainchief.chains.api import router as chains_router
+    from chainchief.core.api import router as core_router
+    from chainchief.enterprises.api import router as enterprises_router
+
+    for router in (core_router, accounts_router, chains_router, enterprises_router, audit_router):
+        api.add_router("", router)
+
+
+_mount()

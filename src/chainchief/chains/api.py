@@ -1,0 +1,217 @@
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from chainchief.chains import queries, services
+from chainchief.chains.models import (
+    Chain, ChainDepartment, ChainRole, ChainTier, ChainWorkItem, WorkModel, WorkModelItem,
+)
+from chainchief.core.api_crud import ListParams, crud
+from chainchief.core.permissions import VIEW
+
+router = Router()
+
+
+class TierOut(Schema):
+    id: int
+    name: str
+    region_id: int
+    target_scale: Decimal
+    target_year: int
+    order: int
+    version: int
+
+
+crud(router, ChainTier, out=TierOut, name="Tier", path="/tiers", tags=["产业链"],
+     fields=["name", "region", "target_scale", "target_year", "order"], search=("name",))
+
+
+class PersonBrief(Schema):
+    id: int
+    name: str
+    title: str
+
+
+class RoleBrief(Schema):
+    kind: str
+    kind_label: str
+    person: PersonBrief
+
+
+class DepartmentBrief(Schema):
+    id: int
+    name: str
+
+
+class ChainOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    region_id: int
+    tier_id: int | None
+    tier_name: str | None
+    description: str
+    order: int
+    is_active: bool
+    is_illustrative: bool
+    chiefs: list[RoleBrief]
+    lead_department: DepartmentBrief | None
+    supporting_departments: list[DepartmentBrief]
+    enterprise_count: int
+    version: int
+
+    @staticmethod
+    def resolve_tier_name(obj):
+        return obj.tier.name if obj.tier_id else None
+
+    @staticmethod
+    def resolve_chiefs(obj):
+        return [{"kind": r.kind, "kind_label": r.get_kind_display(), "person": r.person} for r in obj.roles.all()]
+
+    @staticmethod
+    def resolve_lead_department(obj):
+        return queries.lead_department(obj)
+
+    @staticmethod
+    def resolve_supporting_departments(obj):
+        return queries.supporting_departments(obj)
+
+
+class ChainFilters(ListParams):
+    tier: int | None = None
+    region: int | None = None
+    active: bool | None = None
+
+
+def _filter_chains(qs, p):
+    if p.tier is not None:
+        qs = qs.filter(tier_id=p.tier)
+    if p.region is not None:
+        qs = qs.filter(region_id=p.region)
+    if p.active is not None:
+        qs = qs.filter(is_active=p.active)
+    return qs
+
+
+crud(router, Chain, out=ChainOut, name="Chain", path="/chains", tags=["产业链"],
+     fields=["name", "short_name", "region", "tier", "description", "order", "is_active"],
+     search=("name", "short_name"), filters=ChainFilters, apply_filters=_filter_chains,
+     queryset=queries.chains_with_summary)
+
+
+class ChainRoleOut(Schema):
+    id: int
+    chain_id: int
+    person_id: int
+    kind: str
+    order: int
+    version: int
+
+
+class ChainChildFilters(ListParams):
+    chain: int | None = None
+
+
+def _by_chain(qs, p):
+    return qs.filter(chain_id=p.chain) if p.chain is not None else qs
+
+
+crud(router, ChainRole, out=ChainRoleOut, name="ChainRole", path="/chain-roles", tags=["产业链"],
+     fields=["chain", "person", "kind", "order"], filters=ChainChildFilters, apply_filters=_by_chain)
+
+
+class ChainDepartmentOut(Schema):
+    id: int
+    chain_id: int
+    department_id: int
+    is_lead: bool
+    version: int
+
+
+crud(router, ChainDepartment, out=ChainDepartmentOut, name="ChainDepartment", path="/chain-departments",
+     tags=["产业链"], fields=["chain", "department", "is_lead"], filters=ChainChildFilters, apply_filters=_by_chain)
+
+
+class WorkModelOut(Schema):
+    id: int
+    name: str
+    description: str
+    version: int
+
+
+crud(router, WorkModel, out=WorkModelOut, name="WorkModel", path="/work-models", tags=["工作模式"],
+     fields=["name", "description"], search=("name",))
+
+
+class WorkModelItemOut(Schema):
+    id: int
+    work_model_id: int
+    name: str
+    description: str
+    order: int
+    version: int
+
+
+class ItemFilters(ListParams):
+    work_model: int | None = None
+
+
+crud(router, WorkModelItem, out=WorkModelItemOut, name="WorkModelItem", path="/work-model-items",
+     tags=["工作模式"], fields=["work_model", "name", "description", "order"], filters=ItemFilters,
+     apply_filters=lambda qs, p: qs.filter(work_model_id=p.work_model) if p.work_model is not None else qs)
+
+
+class ChainWorkItemOut(Schema):
+    id: int
+    chain_id: int
+    item_id: int
+    status: str
+    note: str
+    evidence_url: str
+    version: int
+
+
+crud(router, ChainWorkItem, out=ChainWorkItemOut, name="ChainWorkItem", path="/chain-work-items",
+     tags=["工作模式"], fields=["chain", "item", "status", "note", "evidence_url"],
+     filters=ChainChildFilters, apply_filters=_by_chain)
+
+
+class ChecklistRow(Schema):
+    item_id: int
+    item: str
+    order: int
+    status: str
+    status_label: str
+    note: str
+    evidence_url: str
+    version: int | None
+
+
+@router.get("/chains/{int:pk}/work-model", response=list[ChecklistRow], tags=["工作模式"],
+            summary="产业链工作模式清单及进展")
+def chain_checklist(request, pk: int):
+    chain = get_object_or_404(Chain.objects.select_related("region").restrict(request.auth, VIEW), pk=pk)
+    out = []
+    for item, row in queries.work_checklist(chain):
+        status = row.status if row else "missing"
+        out.append({"item_id": item.pk, "item": item.name, "order": item.order, "status": status,
+                    "status_label": dict(ChainWorkItem._meta.get_field("status").choices)[status],
+                    "note": row.note if row else "", "evidence_url": row.evidence_url if row else "",
+                    "version": row.version if row else None})
+    return out
+
+
+class ChecklistIn(Schema):
+    status: str
+    note: str = ""
+    evidence_url: str = ""
+    version: int | None = None
+
+
+@router.put("/chains/{int:pk}/work-model/{int:item_id}", response=ChainWorkItemOut, tags=["工作模式"],
+            summary="更新产业链某一事项的进展")
+def set_checklist_item(request, pk: int, item_id: int, payload: ChecklistIn):
+    chain = get_object_or_404(Chain.objects.select_related("region").restrict(request.auth, VIEW), pk=pk)
+    item = get_object_or_404(WorkModelItem, pk=item_id)
+    return services.set_work_item(request.auth, chain, item, **payload.dict())

@@ -1,0 +1,182 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from chainchief.core.access import CHAIN, REFERENCE, Access
+from chainchief.core.models import BaseModel
+
+
+class WorkModel(BaseModel):
+    """A named checklist every chain must complete, e.g. "八个一" or "1+N 清单". Data, never code."""
+
+    name = models.CharField(_("名称"), max_length=64, unique=True)
+    description = models.TextField(_("说明"), blank=True)
+
+    access = Access(kind=REFERENCE, region_managed=True)
+
+    class Meta:
+        verbose_name = _("工作模式")
+        verbose_name_plural = _("工作模式")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class WorkModelItem(BaseModel):
+    work_model = models.ForeignKey(WorkModel, verbose_name=_("工作模式"), on_delete=models.CASCADE,
+                                   related_name="items")
+    name = models.CharField(_("事项"), max_length=64)
+    description = models.TextField(_("说明"), blank=True)
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    access = Access(kind=REFERENCE, region_managed=True)
+
+    class Meta:
+        verbose_name = _("工作模式事项")
+        verbose_name_plural = _("工作模式事项")
+        ordering = ["work_model", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["work_model", "name"], name="workitem_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class ChainTier(BaseModel):
+    """A class of chains with a scale target, e.g. 千亿级: 1000 亿元 by 2025."""
+
+    name = models.CharField(_("名称"), max_length=32)
+    region = models.ForeignKey("core.Region", verbose_name=_("区域"), on_delete=models.PROTECT,
+                               related_name="chain_tiers")
+    target_scale = models.DecimalField(_("规模目标（亿元）"), max_digits=12, decimal_places=2,
+                                       validators=[MinValueValidator(Decimal("0"))])
+    target_year = models.PositiveIntegerField(_("目标年份"))
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    access = Access(kind=REFERENCE, region="region", region_managed=True)
+
+    class Meta:
+        verbose_name = _("产业链层级")
+        verbose_name_plural = _("产业链层级")
+        ordering = ["order", "-target_scale"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="tier_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.target_year is not None and not 2000 <= self.target_year <= 2100:
+            raise ValidationError({"target_year": _("目标年份应在 2000 至 2100 之间。")})
+
+
+class Chain(BaseModel):
+    name = models.CharField(_("名称"), max_length=64)
+    short_name = models.CharField(_("简称"), max_length=16, blank=True)
+    region = models.ForeignKey("core.Region", verbose_name=_("区域"), on_delete=models.PROTECT,
+                               related_name="chains")
+    tier = models.ForeignKey(ChainTier, verbose_name=_("层级"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="chains")
+    description = models.TextField(_("简介"), blank=True)
+    order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+    is_illustrative = models.BooleanField(
+        _("示意数据"), default=False, help_text=_("演示数据中取自公开名单、仅作示意的产业链"))
+
+    access = Access(kind=CHAIN, region="region", chain="pk", region_managed=True)
+
+    class Meta:
+        verbose_name = _("产业链")
+        verbose_name_plural = _("产业链")
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="chain_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.tier_id and self.region_id and self.tier.region_id != self.region_id:
+            raise ValidationError({"tier": _("层级须属于同一区域。")})
+
+
+class ChainRoleKind(models.TextChoices):
+    GENERAL_CHIEF = "general_chief", _("总链长")
+    CHIEF = "chief", _("链长")
+    DEPUTY = "deputy", _("副链长")
+    CONVENER = "convener", _("召集人")
+
+
+class ChainRole(BaseModel):
+    """A person's role on a chain. Several per chain allowed."""
+
+    chain = models.ForeignKey(Chain, verbose_name=_("产业链"), on_delete=models.CASCADE, related_name="roles")
+    person = models.ForeignKey("core.Person", verbose_name=_("人员"), on_delete=models.PROTECT,
+                               related_name="chain_roles")
+    kind = models.CharField(_("角色"), max_length=16, choices=ChainRoleKind.choices, default=ChainRoleKind.CHIEF)
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    access = Access(kind=CHAIN, region="chain__region", chain="chain")
+
+    class Meta:
+        verbose_name = _("链长职务")
+        verbose_name_plural = _("链长职务")
+        ordering = ["chain", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["chain", "person", "kind"], name="chainrole_unique")]
+
+    def __str__(self):
+        return f"{self.chain} {self.get_kind_display()} {self.person}"
+
+
+class ChainDepartment(BaseModel):
+    """The lead department (牵头部门) and supporting departments (配合部门) of a chain."""
+
+    chain = models.ForeignKey(Chain, verbose_name=_("产业链"), on_delete=models.CASCADE,
+                              related_name="departments")
+    department = models.ForeignKey("core.Department", verbose_name=_("部门"), on_delete=models.PROTECT,
+                                   related_name="chain_links")
+    is_lead = models.BooleanField(_("牵头部门"), default=False)
+
+    access = Access(kind=CHAIN, region="chain__region", chain="chain")
+
+    class Meta:
+        verbose_name = _("产业链部门")
+        verbose_name_plural = _("产业链部门")
+        ordering = ["chain", "-is_lead", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "department"], name="chaindept_unique"),
+            models.UniqueConstraint(fields=["chain"], condition=models.Q(is_lead=True), name="chaindept_one_lead"),
+        ]
+
+    def __str__(self):
+        return f"{self.chain} {'牵头' if self.is_lead else '配合'} {self.department}"
+
+
+class WorkStatus(models.TextChoices):
+    MISSING = "missing", _("未开展")
+    IN_PROGRESS = "in_progress", _("推进中")
+    DONE = "done", _("已完成")
+
+
+class ChainWorkItem(BaseModel):
+    """A chain's status on one item of its region's work model."""
+
+    chain = models.ForeignKey(Chain, verbose_name=_("产业链"), on_delete=models.CASCADE,
+                              related_name="work_items")
+    item = models.ForeignKey(WorkModelItem, verbose_name=_("事项"), on_delete=models.CASCADE,
+                             related_name="chain_statuses")
+    status = models.CharField(_("状态"), max_length=16, choices=WorkStatus.choices, default=WorkStatus.MISSING)
+    note = models.TextField(_("说明"), blank=True)
+    evidence_url = models.URLField(_("佐证链接"), blank=True)
+
+    access = Access(kind=CHAIN, region="chain__region", chain="chain")
+
+    class Meta:
+        verbose_name = _("工作事项进展")
+        verbose_name_plural = _("工作事项进展")
+        ordering = ["chain", "item__order"]
+        constraints = [models.UniqueConstraint(fields=["chain", "item"], name="chainworkitem_unique")]
+
+    def __str__(self):
+        return f"{self.chain} · {self.item}：{self.get_status_display()}"

@@ -1,0 +1,40 @@
+"""Read helpers for chains: one place that says how a chain list is loaded (no N+1)."""
+from django.db.models import Count, Prefetch, Q
+
+from chainchief.chains.models import Chain, ChainDepartment, ChainRole
+from chainchief.enterprises.models import MembershipRole
+
+
+def chains_with_summary():
+    """Chains with tier, chiefs, departments and enterprise counts, in two queries plus prefetches."""
+    return (
+        Chain.objects.select_related("tier", "region")
+        .prefetch_related(
+            Prefetch("roles", queryset=ChainRole.objects.select_related("person").order_by("order", "id")),
+            Prefetch("departments", queryset=ChainDepartment.objects.select_related("department")),
+        )
+        .annotate(
+            enterprise_count=Count("memberships", distinct=True),
+            master_count=Count("memberships", filter=Q(memberships__role=MembershipRole.MASTER), distinct=True),
+        )
+    )
+
+
+def lead_department(chain):
+    return next((d.department for d in chain.departments.all() if d.is_lead), None)
+
+
+def supporting_departments(chain):
+    return [d.department for d in chain.departments.all() if not d.is_lead]
+
+
+def work_checklist(chain):
+    """[(item, status row or None)] for the work model of the chain's region; a missing row means 未开展."""
+    from chainchief.chains.models import ChainWorkItem, WorkModelItem
+
+    work_model_id = chain.region.work_model_id
+    if work_model_id is None:
+        return []
+    items = list(WorkModelItem.objects.filter(work_model_id=work_model_id).order_by("order", "id"))
+    rows = {r.item_id: r for r in ChainWorkItem.objects.filter(chain=chain, item__in=items)}
+    return [(item, rows.get(item.pk)) for item in items]

@@ -1,0 +1,23 @@
+"""How a model answers the one permission filter.
+
+Every model that users read declares an ``Access`` description: what kind of data it is and the paths from
+it to a region, a chain and an enterprise. ``chainchief.core.permissions.restrict`` turns a user's role and
+scopes into a filter with these paths, so pages, API, exports and dashboards share one rule.
+"""
+from dataclasses import dataclass
+
+# Kinds of data, from least to most sensitive.
+REFERENCE = "reference"  # regions, departments, people, tiers, work models: shared in a region
+CHAIN = "chain"  # chains and what hangs off a chain: visible in the region, edited by its own staff
+ENTERPRISE = "enterprise"  # enterprises and their data: commercially sensitive
+AUDIT = "audit"  # the change log
+
+
+@dataclass(frozen=True)
+class Access:
+    kind: str
+    region: str | None = None  # path to a Region (or "pk" for Region itself); None: not tied to a region
+    chain: str | None = None  # path to a Chain ("pk" for Chain itself)
+    enterprise: str | None = None  # path to an Enterprise ("pk" for Enterprise itself)
+    # Only region-wide roles (admin, coordinator) may add or delete objects of this model.
+    region_managed: bool = False

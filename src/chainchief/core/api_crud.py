@@ -1,0 +1,129 @@
+"""One family of API endpoints for every model (list, read, create, update, delete), in the NetBox manner.
+
+Reads go through ``restrict``; writes through ``chainchief.core.services`` (or a domain service passed in).
+"""
+from typing import Any, Callable
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.orm import create_schema
+
+from chainchief.core import services
+from chainchief.core.permissions import VIEW
+
+MAX_LIMIT = 1000
+
+
+class Page(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[Any]
+
+
+class ListParams(Schema):
+    q: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+class Deleted(Schema):
+    deleted: bool = True
+
+
+def page_schema(item_schema, name):
+    return type(name, (Schema,), {"__annotations__": {"count": int, "limit": int, "offset": int,
+                                                       "items": list[item_schema]}})
+
+
+def paginate(queryset, limit, offset):
+    limit = max(1, min(int(limit or 50), MAX_LIMIT))
+    offset = max(0, int(offset or 0))
+    return {"count": queryset.count(), "limit": limit, "offset": offset,
+            "items": list(queryset[offset:offset + limit])}
+
+
+def input_schemas(model, fields, name):
+    """(create schema, update schema): the update schema has every field optional plus the version."""
+    create_in = create_schema(model, name=f"{name}In", fields=fields)
+    update_in = create_schema(model, name=f"{name}Patch", fields=fields, optional_fields=fields,
+                              custom_fields=[("version", int | None, None)])
+    return create_in, update_in
+
+
+def crud(
+    router: Router,
+    model,
+    *,
+    out,
+    fields: list[str],
+    name: str,
+    path: str = "",
+    search: tuple[str, ...] = (),
+    filters: type[Schema] | None = None,
+    apply_filters: Callable | None = None,
+    queryset: Callable | None = None,
+    create: Callable | None = None,
+    update: Callable | None = None,
+    delete: Callable | None = None,
+    tags: list[str] | None = None,
+    create_in: type[Schema] | None = None,
+):
+    """Register the five endpoints of ``model`` on ``router`` under ``path``."""
+    default_create_in, update_in = input_schemas(model, fields, name)
+    create_in = create_in or default_create_in
+    filter_schema = filters or ListParams
+    base_qs = queryset or (lambda: model.objects.all())
+    do_create = create or (lambda user, data: services.create(user, model, data))
+    do_update = update or (lambda user, obj, data, version: services.update(user, obj, data, version=version))
+    do_delete = delete or (lambda user, obj, version: services.delete(user, obj, version=version))
+    tags = tags or [str(model._meta.verbose_name_plural)]
+    verbose = model._meta.verbose_name
+
+    @router.get(f"{path}", response=page_schema(out, f"{name}Page"), tags=tags,
+                summary=f"{verbose}列表", operation_id=f"list_{name.lower()}")
+    def list_objects(request, params: Query[filter_schema]):  # type: ignore[valid-type]
+        qs = base_qs().restrict(request.auth, VIEW)
+        if params.q and search:
+            cond = Q()
+            for field in search:
+                cond |= Q(**{f"{field}__icontains": params.q.strip()})
+            qs = qs.filter(cond)
+        if apply_filters:
+            qs = apply_filters(qs, params)
+        return paginate(qs, params.limit, params.offset)
+
+    @router.get(f"{path}/{{int:pk}}", response=out, tags=tags, summary=f"{verbose}详情",
+                operation_id=f"get_{name.lower()}")
+    def get_object(request, pk: int):
+        return get_object_or_404(base_qs().restrict(request.auth, VIEW), pk=pk)
+
+    @router.post(f"{path}", response={201: out}, tags=tags, summary=f"新建{verbose}",
+                 operation_id=f"create_{name.lower()}")
+    def create_object(request, payload: create_in):  # type: ignore[valid-type]
+        obj = do_create(request.auth, payload.dict(exclude_unset=True))
+        return 201, base_qs().get(pk=obj.pk)
+
+    @router.patch(f"{path}/{{int:pk}}", response=out, tags=tags, summary=f"修改{verbose}",
+                  operation_id=f"update_{name.lower()}")
+    def update_object(request, pk: int, payload: update_in):  # type: ignore[valid-type]
+        obj = get_object_or_404(base_qs().restrict(request.auth, VIEW), pk=pk)
+        data = payload.dict(exclude_unset=True)
+        version = data.pop("version", None) or _if_match(request)
+        do_update(request.auth, obj, data, version)
+        return base_qs().get(pk=obj.pk)
+
+    @router.delete(f"{path}/{{int:pk}}", response=Deleted, tags=tags, summary=f"删除{verbose}",
+                   operation_id=f"delete_{name.lower()}")
+    def delete_object(request, pk: int, version: int | None = None):
+        obj = get_object_or_404(base_qs().restrict(request.auth, VIEW), pk=pk)
+        do_delete(request.auth, obj, version or _if_match(request))
+        return {"deleted": True}
+
+    return create_in, update_in
+
+
+def _if_match(request):
+    value = request.headers.get("If-Match", "").strip('"W/ ')
+    return int(value) if value.isdigit() else None

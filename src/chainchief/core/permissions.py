@@ -1,0 +1,108 @@
+"""The one permission filter: ``restrict(queryset, user, action)``.
+
+A role says which scope applies to each kind of data and action; the model's ``access`` says how to reach
+that scope from a row. Pages, the API, exports and dashboards all read through here, and services check
+writes with ``check`` before and after they change a row.
+"""
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from chainchief.accounts.models import Role
+from chainchief.core.access import AUDIT, CHAIN, ENTERPRISE, REFERENCE
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+ACTIONS = (VIEW, ADD, CHANGE, DELETE)
+
+# Scope names: ALL (everything), REGION (the user's region and below), CHAINS (the user's chains),
+# ENTERPRISES (the user's enterprises). A missing entry means: nothing.
+ALL, REGION, CHAINS, ENTERPRISES = "all", "region", "chains", "enterprises"
+_EVERY = {VIEW: REGION, ADD: REGION, CHANGE: REGION, DELETE: REGION}
+_STAFF = {VIEW: CHAINS, ADD: CHAINS, CHANGE: CHAINS, DELETE: CHAINS}
+
+RULES = {
+    Role.ADMIN: {kind: {a: ALL for a in ACTIONS} for kind in (REFERENCE, CHAIN, ENTERPRISE, AUDIT)},
+    Role.COORDINATOR: {REFERENCE: _EVERY, CHAIN: _EVERY, ENTERPRISE: _EVERY, AUDIT: {VIEW: ALL}},
+    Role.LEADER: {REFERENCE: {VIEW: REGION}, CHAIN: {VIEW: REGION}, ENTERPRISE: {VIEW: REGION}},
+    Role.CHIEF: {REFERENCE: {VIEW: REGION}, CHAIN: {**_STAFF, VIEW: REGION}, ENTERPRISE: _STAFF},
+    Role.DEPT: {REFERENCE: {VIEW: REGION}, CHAIN: {**_STAFF, VIEW: REGION}, ENTERPRISE: _STAFF},
+    Role.COMMISSIONER: {REFERENCE: {VIEW: REGION}, CHAIN: {VIEW: REGION}, ENTERPRISE: {VIEW: ENTERPRISES}},
+    Role.ENTERPRISE: {
+        REFERENCE: {VIEW: REGION},
+        CHAIN: {VIEW: ENTERPRISES},
+        ENTERPRISE: {VIEW: ENTERPRISES, CHANGE: ENTERPRISES},
+    },
+}
+REGION_WIDE_ROLES = {Role.ADMIN, Role.COORDINATOR}
+
+
+def scope_for(user, model, action):
+    """The scope name that applies, or None when the user may not perform ``action`` at all."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return ALL
+    access = model.access
+    if access.region_managed and action in (ADD, DELETE) and user.role not in REGION_WIDE_ROLES:
+        return None
+    return RULES.get(user.role, {}).get(access.kind, {}).get(action)
+
+
+def _membership_ids(field, **filters):
+    from chainchief.enterprises.models import Membership
+
+    return Membership.objects.filter(**filters).values(field)
+
+
+def scope_q(user, model, action):
+    """A Q object for the rows in scope, or None for no rows."""
+    scope = scope_for(user, model, action)
+    access = model.access
+    if scope is None:
+        return None
+    if scope == ALL:
+        return Q()
+    s = user.scope
+    if scope == REGION:
+        if access.region is None:
+            return Q()
+        return Q(**{f"{access.region}__in": s.regions}) if s.regions else None
+    if scope == CHAINS:
+        if access.chain:
+            return Q(**{f"{access.chain}__in": s.chains})
+        if access.enterprise:
+            ids = _membership_ids("enterprise", chain__in=s.chains)
+            return Q(**{f"{access.enterprise}__in": ids})
+        return None
+    if scope == ENTERPRISES:
+        if access.enterprise:
+            return Q(**{f"{access.enterprise}__in": s.enterprises})
+        if access.chain:
+            ids = _membership_ids("chain", enterprise__in=s.enterprises)
+            return Q(**{f"{access.chain}__in": ids})
+        return None
+    raise ValueError(scope)
+
+
+def restrict(queryset, user, action=VIEW):
+    q = scope_q(user, queryset.model, action)
+    if q is None:
+        return queryset.none()
+    return queryset.filter(q) if q else queryset
+
+
+def can(user, action, obj):
+    """May ``user`` perform ``action`` on this saved object?"""
+    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
+def check(user, action, obj):
+    if not can(user, action, obj):
+        raise PermissionDenied(f"无权{ACTION_LABELS[action]}该{obj._meta.verbose_name}。")
+
+
+def may(user, action, model):
+    """Whether ``user`` may perform ``action`` on some objects of ``model`` (for showing buttons)."""
+    return scope_for(user, model, action) is not None
+
+
+ACTION_LABELS = {VIEW: "查看", ADD: "新建", CHANGE: "修改", DELETE: "删除"}

@@ -1,0 +1,118 @@
+"""The generic write path. Every create, update and delete: permission checked, one transaction,
+validation with field messages, optimistic locking, and an audit event with before/after values.
+
+Domain services (``chains.services``, ``enterprises.services`` …) call these and add their own rules.
+"""
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from chainchief.audit.models import AuditAction
+from chainchief.audit.services import record, snapshot
+from chainchief.core.permissions import ADD, CHANGE, DELETE, check, may
+
+
+class Conflict(Exception):
+    """The object changed since the client read it (stale version) or the write clashes with another row."""
+
+    def __init__(self, message, current_version=None):
+        super().__init__(message)
+        self.current_version = current_version
+
+
+def _assign(obj, data):
+    m2m = {}
+    for name, value in data.items():
+        if name in obj.SYSTEM_FIELDS:
+            raise ValidationError({name: "该字段不可修改。"})
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            m2m[name] = value
+        elif field.is_relation and not hasattr(value, "_meta") and value is not None:
+            setattr(obj, field.attname, value)
+        else:
+            setattr(obj, name, value)
+    return m2m
+
+
+def _save(obj, user, m2m):
+    obj.full_clean()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise Conflict(f"与已有数据冲突：{exc}") from exc
+    for name, value in m2m.items():
+        getattr(obj, name).set(value)
+
+
+@transaction.atomic
+def create(user, model, data, *, audit_repr=None, check_scope=True):
+    """Create a ``model`` row. ``check_scope=False`` lets a domain service attach what puts the row in the
+    user's scope (e.g. a chain membership) and call ``check`` itself before its transaction ends."""
+    if not may(user, ADD, model):
+        raise_denied(ADD, model)
+    obj = model()
+    m2m = _assign(obj, data)
+    obj.created_by = obj.updated_by = user if user.is_authenticated else None
+    _save(obj, user, m2m)
+    if check_scope:
+        check(user, ADD, obj)  # the new object must lie inside the user's scope, else all is rolled back
+    record(user, AuditAction.CREATE, obj, after=snapshot(obj), object_repr=audit_repr)
+    return obj
+
+
+@transaction.atomic
+def update(user, obj, data, *, version=None):
+    """Change ``obj``. With ``version`` given, a stale version raises Conflict (HTTP 409)."""
+    model = type(obj)
+    check(user, CHANGE, obj)
+    obj = model._default_manager.select_for_update().get(pk=obj.pk)
+    if version is not None and int(version) != obj.version:
+        raise Conflict(f"数据已被他人修改（当前版本 {obj.version}，提交版本 {version}），请刷新后重试。",
+                       current_version=obj.version)
+    before = snapshot(obj)
+    m2m = _assign(obj, data)
+    if _unchanged(obj, before, m2m):
+        return obj  # nothing to write: no new version, no audit row
+    obj.version += 1
+    obj.updated_by = user
+    _save(obj, user, m2m)
+    check(user, CHANGE, obj)  # may not move an object out of the user's scope
+    record(user, AuditAction.UPDATE, obj, before=before, after=snapshot(obj))
+    return obj
+
+
+def _unchanged(obj, before, m2m):
+    pending = snapshot(obj)
+    same_fields = all(pending[k] == before[k] for k in pending if k not in m2m)
+    same_m2m = all(sorted(getattr(v, "pk", v) for v in value) == before.get(name) for name, value in m2m.items())
+    return same_fields and same_m2m
+
+
+@transaction.atomic
+def delete(user, obj, *, version=None):
+    model = type(obj)
+    check(user, DELETE, obj)
+    obj = model._default_manager.select_for_update().get(pk=obj.pk)
+    if version is not None and int(version) != obj.version:
+        raise Conflict(f"数据已被他人修改（当前版本 {obj.version}），请刷新后重试。", current_version=obj.version)
+    before = snapshot(obj)
+    pk, text = obj.pk, str(obj)
+    from django.db.models import ProtectedError, RestrictedError
+
+    try:
+        with transaction.atomic():
+            obj.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        names = sorted({str(o._meta.verbose_name) for o in exc.args[1]})
+        raise Conflict(f"无法删除“{text}”：仍有关联的{'、'.join(names)}。") from exc
+    obj.pk = pk
+    record(user, AuditAction.DELETE, obj, before=before, object_repr=text)
+
+
+def raise_denied(action, model):
+    from django.core.exceptions import PermissionDenied
+
+    from chainchief.core.permissions import ACTION_LABELS
+
+    raise PermissionDenied(f"无权{ACTION_LABELS[action]}{model._meta.verbose_name}。")

@@ -1,0 +1,158 @@
+"""Load the demo data set. Idempotent: a second run finds it loaded and changes nothing."""
+import random
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from chainchief.accounts.models import Role
+from chainchief.chains.models import (
+    Chain, ChainDepartment, ChainRole, ChainRoleKind, ChainTier, ChainWorkItem, WorkModel, WorkModelItem,
+    WorkStatus,
+)
+from chainchief.core import uscc
+from chainchief.core.models import Department, Person, Region, RegionLevel
+from chainchief.demo import data
+from chainchief.enterprises.models import (
+    Enterprise, Membership, MembershipRole, Qualification, QualificationKind, QualificationLevel,
+)
+
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+ENTERPRISES_PER_CHAIN = 20
+
+
+def is_loaded():
+    return Region.objects.filter(code=data.CITY[1]).exists()
+
+
+@transaction.atomic
+def load(seed=2021, stdout=None):
+    if is_loaded():
+        return False
+    rng = random.Random(seed)
+    province = Region.objects.create(name=data.PROVINCE[0], code=data.PROVINCE[1], level=RegionLevel.PROVINCE)
+    city = Region.objects.create(name=data.CITY[0], code=data.CITY[1], level=RegionLevel.CITY, parent=province)
+    districts = [Region.objects.create(name=n, code=c, level=RegionLevel.DISTRICT, parent=city, order=i)
+                 for i, (n, c) in enumerate(data.DISTRICTS)]
+
+    work_model = WorkModel.objects.create(name=data.WORK_MODEL, description=data.WORK_MODEL_DESCRIPTION)
+    items = [WorkModelItem.objects.create(work_model=work_model, name=n, description=d, order=i + 1)
+             for i, (n, d) in enumerate(data.WORK_ITEMS)]
+    city.work_model = work_model
+    city.save(update_fields=["work_model"])
+
+    tiers = [ChainTier.objects.create(name=n, region=city, target_scale=t, target_year=y, order=i)
+             for i, (n, t, y) in enumerate(data.TIERS)]
+    departments = {n: Department.objects.create(name=n, short_name=s, region=city) for n, s in data.DEPARTMENTS}
+    general = Person.objects.create(name="总链长", title=data.GENERAL_CHIEF_TITLE, region=city)
+
+    chains = []
+    for order, (name, short, tier_i, named, lead, supporting, title, _words) in enumerate(data.CHAINS, start=1):
+        chain = Chain.objects.create(
+            name=name, short_name=short, region=city, tier=tiers[tier_i], order=order,
+            is_illustrative=not named,
+            description=(f"{name}产业链，{tiers[tier_i].name}重点产业链。"
+                         + ("" if named else "（示意：取自潍坊市后续公开名单，仅作演示。）")),
+        )
+        chief = Person.objects.create(name=f"{name}链长", title=title, region=city, department=None)
+        ChainRole.objects.create(chain=chain, person=general, kind=ChainRoleKind.GENERAL_CHIEF, order=0)
+        ChainRole.objects.create(chain=chain, person=chief, kind=ChainRoleKind.CHIEF, order=1)
+        ChainDepartment.objects.create(chain=chain, department=departments[lead], is_lead=True)
+        for s in supporting:
+            ChainDepartment.objects.create(chain=chain, department=departments[s], is_lead=False)
+        for i, item in enumerate(items):
+            status = (WorkStatus.DONE if i < 2 else
+                      rng.choice([WorkStatus.DONE, WorkStatus.IN_PROGRESS, WorkStatus.IN_PROGRESS, WorkStatus.MISSING]))
+            ChainWorkItem.objects.create(chain=chain, item=item, status=status,
+                                         note="已落实" if status == WorkStatus.DONE else "")
+        chains.append(chain)
+
+    enterprises = _enterprises(rng, chains, districts)
+    _users(city, chains, departments, enterprises)
+    if stdout:
+        stdout.write(f"demo: {len(chains)} chains, {len(enterprises)} sample enterprises, 7 demo accounts")
+    return True
+
+
+def _uscc(rng, district_code):
+    body = "91" + district_code + "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
+    return uscc.with_check_digit(body)
+
+
+def _enterprises(rng, chains, districts):
+    used_names, used_codes, out = set(), set(), []
+    for chain, spec in zip(chains, data.CHAINS):
+        words = spec[7]
+        for i in range(ENTERPRISES_PER_CHAIN):
+            while True:
+                name = (rng.choice(data.PLACE_PREFIXES) + rng.choice(data.NAME_PARTS) + rng.choice(data.NAME_PARTS)
+                        + rng.choice(words) + rng.choice(data.SUFFIXES))
+                if name not in used_names:
+                    used_names.add(name)
+                    break
+            district = rng.choice(districts)
+            code = _uscc(rng, district.code)
+            while code in used_codes:
+                code = _uscc(rng, district.code)
+            used_codes.add(code)
+            role = (MembershipRole.MASTER if i == 0 else MembershipRole.BACKBONE if i < 5
+                    else MembershipRole.SUPPORTING)
+            above = role != MembershipRole.SUPPORTING or rng.random() < 0.6
+            ent = Enterprise.objects.create(
+                uscc=code, name=name, short_name=name.replace("有限公司", "").replace("股份", "")
+                .replace("集团", "").replace("科技", "")[:12],
+                region=district, address=f"{district.name}示例路{rng.randint(1, 999)}号",
+                founded_on=date(rng.randint(1985, 2019), rng.randint(1, 12), rng.randint(1, 28)),
+                is_above_scale=above, contact_name="联系人", contact_phone=f"0536-{rng.randint(1000000, 9999999)}",
+                description="样例数据：虚构企业，仅用于演示。", is_sample=True,
+            )
+            Membership.objects.create(enterprise=ent, chain=chain, role=role)
+            _qualifications(rng, ent, role)
+            out.append(ent)
+    # About one enterprise in ten also supplies a second chain.
+    for ent in rng.sample(out, len(out) // 10):
+        other = rng.choice([c for c in chains if not ent.memberships.filter(chain=c).exists()])
+        Membership.objects.create(enterprise=ent, chain=other, role=MembershipRole.SUPPORTING)
+    return out
+
+
+def _qualifications(rng, ent, role):
+    chance = {MembershipRole.MASTER: 0.9, MembershipRole.BACKBONE: 0.6, MembershipRole.SUPPORTING: 0.25}[role]
+    if rng.random() < chance:
+        Qualification.objects.create(enterprise=ent, kind=QualificationKind.HIGH_TECH,
+                                     level=QualificationLevel.NATIONAL, year=rng.randint(2015, 2021))
+    if rng.random() < chance / 2:
+        Qualification.objects.create(enterprise=ent, kind=QualificationKind.SRDI,
+                                     level=QualificationLevel.PROVINCIAL, year=rng.randint(2018, 2021))
+    if role != MembershipRole.SUPPORTING and rng.random() < 0.3:
+        Qualification.objects.create(enterprise=ent, kind=QualificationKind.LITTLE_GIANT,
+                                     level=QualificationLevel.NATIONAL, year=rng.randint(2019, 2021))
+    if role == MembershipRole.MASTER and rng.random() < 0.4:
+        Qualification.objects.create(enterprise=ent, kind=QualificationKind.CHAMPION,
+                                     level=QualificationLevel.NATIONAL, year=rng.randint(2016, 2021))
+
+
+def _users(city, chains, departments, enterprises):
+    User = get_user_model()
+    power = chains[0]
+
+    def make(username, role, display, **extra):
+        user = User(username=username, role=role, display_name=display, region=city, **extra)
+        user.set_password(data.DEMO_PASSWORD)
+        user.save()
+        return user
+
+    make("admin", Role.ADMIN, "系统管理员", is_staff=True, is_superuser=True)
+    make("coordinator", Role.COORDINATOR, "链长办")
+    make("leader", Role.LEADER, "市领导")
+    chief = make("chief", Role.CHIEF, f"{power.name}链长")
+    chief_person = power.roles.get(kind=ChainRoleKind.CHIEF).person
+    chief_person.user = chief
+    chief_person.save(update_fields=["user"])
+    chief.chains.set([power])
+    lead = power.departments.get(is_lead=True).department
+    make("dept", Role.DEPT, f"{lead.short_name}工作人员", department=lead)
+    commissioner = make("commissioner", Role.COMMISSIONER, "服务专员")
+    commissioner.enterprises.set(enterprises[1:11])
+    enterprise_user = make("enterprise", Role.ENTERPRISE, enterprises[0].name)
+    enterprise_user.enterprises.set([enterprises[0]])

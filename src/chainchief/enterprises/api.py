@@ -1,0 +1,174 @@
+from datetime import date
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from chainchief.chains.models import Chain
+from chainchief.core.api_crud import ListParams, crud
+from chainchief.core.permissions import VIEW
+from chainchief.enterprises import queries, services
+from chainchief.enterprises.models import Enterprise, Membership, MembershipRole, Qualification
+
+router = Router()
+
+
+class QualificationBrief(Schema):
+    kind: str
+    kind_label: str
+    level: str
+    level_label: str
+    year: int
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_level_label(obj):
+        return obj.get_level_display()
+
+
+class MembershipBrief(Schema):
+    chain_id: int
+    chain_name: str
+    role: str
+    role_label: str
+
+    @staticmethod
+    def resolve_chain_name(obj):
+        return obj.chain.name
+
+    @staticmethod
+    def resolve_role_label(obj):
+        return obj.get_role_display()
+
+
+class EnterpriseOut(Schema):
+    id: int
+    uscc: str
+    name: str
+    short_name: str
+    region_id: int
+    region_name: str
+    address: str
+    founded_on: date | None
+    is_above_scale: bool
+    contact_name: str
+    contact_phone: str
+    description: str
+    is_sample: bool
+    qualifications: list[QualificationBrief]
+    memberships: list[MembershipBrief]
+    version: int
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.name
+
+
+class EnterpriseFilters(ListParams):
+    chain: int | None = None
+    uscc: str | None = None
+    qualification: str | None = None
+    region: int | None = None
+    above_scale: bool | None = None
+    role: str | None = None
+
+
+class MembershipIn(Schema):
+    chain: int
+    role: str = MembershipRole.SUPPORTING
+
+
+def _create_enterprise(user, data):
+    memberships = data.pop("memberships", None) or []
+    region = data.get("region")
+    if region is None and user.region_id:  # default: the user's own region
+        data["region"] = user.region_id
+    chains = {c.pk: c for c in Chain.objects.restrict(user, VIEW).filter(pk__in=[m["chain"] for m in memberships])}
+    pairs = []
+    for m in memberships:
+        if m["chain"] not in chains:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"memberships": f"产业链 {m['chain']} 不存在或无权访问。"})
+        pairs.append((chains[m["chain"]], m["role"]))
+    return services.create_enterprise(user, data, pairs)
+
+
+class EnterpriseIn(Schema):
+    uscc: str
+    name: str
+    short_name: str = ""
+    region: int | None = None
+    address: str = ""
+    founded_on: date | None = None
+    is_above_scale: bool = False
+    contact_name: str = ""
+    contact_phone: str = ""
+    description: str = ""
+    memberships: list[MembershipIn] = []
+
+
+_fields = ["uscc", "name", "short_name", "region", "address", "founded_on", "is_above_scale", "contact_name",
+           "contact_phone", "description"]
+crud(
+    router, Enterprise, out=EnterpriseOut, name="Enterprise", path="/enterprises", tags=["企业"],
+    fields=_fields, filters=EnterpriseFilters, queryset=queries.enterprises_with_details,
+    apply_filters=lambda qs, p: queries.search(qs, q=p.q, chain=p.chain, uscc_code=p.uscc,
+                                               qualification=p.qualification, region=p.region,
+                                               above_scale=p.above_scale, role=p.role),
+    create=_create_enterprise, create_in=EnterpriseIn,
+    update=lambda user, obj, data, version: services.update_enterprise(user, obj, data, version),
+)
+
+
+class QualificationOut(Schema):
+    id: int
+    enterprise_id: int
+    kind: str
+    level: str
+    year: int
+    version: int
+
+
+class EnterpriseChildFilters(ListParams):
+    enterprise: int | None = None
+
+
+crud(router, Qualification, out=QualificationOut, name="Qualification", path="/qualifications", tags=["企业"],
+     fields=["enterprise", "kind", "level", "year"], filters=EnterpriseChildFilters,
+     apply_filters=lambda qs, p: qs.filter(enterprise_id=p.enterprise) if p.enterprise is not None else qs)
+
+
+class MembershipOut(Schema):
+    id: int
+    enterprise_id: int
+    chain_id: int
+    role: str
+    version: int
+
+
+class MembershipFilters(ListParams):
+    enterprise: int | None = None
+    chain: int | None = None
+    role: str | None = None
+
+
+def _filter_memberships(qs, p):
+    for field, value in (("enterprise_id", p.enterprise), ("chain_id", p.chain), ("role", p.role)):
+        if value is not None:
+            qs = qs.filter(**{field: value})
+    return qs
+
+
+crud(router, Membership, out=MembershipOut, name="Membership", path="/memberships", tags=["企业"],
+     fields=["enterprise", "chain", "role"], filters=MembershipFilters, apply_filters=_filter_memberships)
+
+
+@router.get("/enterprises/by-uscc/{code}", response=EnterpriseOut, tags=["企业"], summary="按统一社会信用代码查询企业")
+def by_uscc(request, code: str):
+    from chainchief.core import uscc
+
+    qs = queries.enterprises_with_details().restrict(request.auth, VIEW)
+    return get_object_or_404(qs, uscc=uscc.normalise(code))

@@ -1,0 +1,117 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from chainchief.core import uscc
+from chainchief.core.access import ENTERPRISE, Access
+from chainchief.core.models import BaseModel
+
+ABOVE_SCALE_REVENUE = 2000  # 万元: 规模以上工业企业 threshold
+
+
+class Enterprise(BaseModel):
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    name = models.CharField(_("企业名称"), max_length=128, db_index=True)
+    short_name = models.CharField(_("简称"), max_length=32, blank=True)
+    region = models.ForeignKey("core.Region", verbose_name=_("所在区县"), on_delete=models.PROTECT,
+                               related_name="enterprises")
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    is_above_scale = models.BooleanField(_("规上企业"), default=False,
+                                         help_text=_("规模以上工业企业：年主营业务收入 2000 万元及以上"))
+    contact_name = models.CharField(_("联系人"), max_length=32, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    description = models.TextField(_("简介"), blank=True)
+    is_sample = models.BooleanField(_("样例数据"), default=False)
+
+    access = Access(kind=ENTERPRISE, region="region", enterprise="pk")
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean_fields(self, exclude=None):
+        """The USCC is normalised and checked first, so its messages say what is wrong with the code."""
+        errors = {}
+        try:
+            self.uscc = uscc.validate(self.uscc)
+        except ValidationError as exc:
+            errors["uscc"] = exc.messages
+        try:
+            super().clean_fields(exclude={*(exclude or ()), *errors})
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        if errors:
+            raise ValidationError(errors)
+
+
+class QualificationKind(models.TextChoices):
+    SRDI = "srdi", _("专精特新中小企业")
+    LITTLE_GIANT = "little_giant", _("专精特新“小巨人”")
+    CHAMPION = "champion", _("制造业单项冠军")
+    HIGH_TECH = "high_tech", _("高新技术企业")
+    GAZELLE = "gazelle", _("瞪羚企业")
+    TECH_SME = "tech_sme", _("科技型中小企业")
+
+
+class QualificationLevel(models.TextChoices):
+    NATIONAL = "national", _("国家级")
+    PROVINCIAL = "provincial", _("省级")
+    MUNICIPAL = "municipal", _("市级")
+
+
+class Qualification(BaseModel):
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE,
+                                   related_name="qualifications")
+    kind = models.CharField(_("资质"), max_length=16, choices=QualificationKind.choices)
+    level = models.CharField(_("级别"), max_length=16, choices=QualificationLevel.choices,
+                             default=QualificationLevel.PROVINCIAL)
+    year = models.PositiveIntegerField(_("认定年份"))
+
+    access = Access(kind=ENTERPRISE, region="enterprise__region", enterprise="enterprise")
+
+    class Meta:
+        verbose_name = _("企业资质")
+        verbose_name_plural = _("企业资质")
+        ordering = ["enterprise", "-year"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "kind", "level"], name="qualification_unique")]
+
+    def __str__(self):
+        return f"{self.get_level_display()}{self.get_kind_display()}（{self.year}）"
+
+    def clean(self):
+        if self.year is not None and not 1980 <= self.year <= 2100:
+            raise ValidationError({"year": _("认定年份应在 1980 至 2100 之间。")})
+
+
+class MembershipRole(models.TextChoices):
+    MASTER = "master", _("链主企业")
+    BACKBONE = "backbone", _("龙头骨干企业")
+    SUPPORTING = "supporting", _("配套企业")
+
+
+class Membership(BaseModel):
+    """An enterprise's place in a chain. An enterprise may belong to several chains."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE,
+                                   related_name="memberships")
+    chain = models.ForeignKey("chains.Chain", verbose_name=_("产业链"), on_delete=models.CASCADE,
+                              related_name="memberships")
+    role = models.CharField(_("链上角色"), max_length=16, choices=MembershipRole.choices,
+                            default=MembershipRole.SUPPORTING)
+
+    access = Access(kind=ENTERPRISE, region="enterprise__region", chain="chain", enterprise="enterprise")
+
+    class Meta:
+        verbose_name = _("产业链成员")
+        verbose_name_plural = _("产业链成员")
+        ordering = ["chain", "role", "enterprise__name"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "chain"], name="membership_unique")]
+        indexes = [models.Index(fields=["chain", "role"])]
+
+    def __str__(self):
+        return f"{self.chain} · {self.enterprise}（{self.get_role_display()}）"

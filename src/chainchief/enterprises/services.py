@@ -1,0 +1,31 @@
+"""Writes for enterprises and their chain memberships."""
+from django.db import transaction
+
+from chainchief.core import services
+from chainchief.core.permissions import ADD, check
+from chainchief.enterprises.models import Enterprise, Membership
+
+
+@transaction.atomic
+def create_enterprise(user, data, memberships=()):
+    """Create an enterprise, optionally with its chain memberships [(chain, role)].
+
+    Lead-department staff may create an enterprise only together with a membership of one of their chains.
+    """
+    enterprise = services.create(user, Enterprise, data, check_scope=False)
+    for chain, role in memberships:
+        services.create(user, Membership, {"enterprise": enterprise, "chain": chain, "role": role})
+    check(user, ADD, enterprise)
+    return enterprise
+
+
+def update_enterprise(user, enterprise, data, version=None):
+    return services.update(user, enterprise, data, version=version)
+
+
+def set_membership(user, enterprise, chain, role):
+    """Place an enterprise in a chain with a role, or change its role there."""
+    row = Membership.objects.filter(enterprise=enterprise, chain=chain).first()
+    if row is None:
+        return services.create(user, Membership, {"enterprise": enterprise, "chain": chain, "role": role})
+    return services.update(user, row, {"role": role})
