@@ -26,12 +26,10 @@ RULES = {
     Role.CHIEF: {REFERENCE: {VIEW: REGION}, CHAIN: {**_STAFF, VIEW: REGION}, ENTERPRISE: _STAFF},
     Role.DEPT: {REFERENCE: {VIEW: REGION}, CHAIN: {**_STAFF, VIEW: REGION}, ENTERPRISE: _STAFF},
     Role.COMMISSIONER: {REFERENCE: {VIEW: REGION}, CHAIN: {VIEW: REGION}, ENTERPRISE: {VIEW: ENTERPRISES}},
-    Role.ENTERPRISE: {
-        REFERENCE: {VIEW: REGION},
-        CHAIN: {VIEW: ENTERPRISES},
-        ENTERPRISE: {VIEW: ENTERPRISES, CHANGE: ENTERPRISES},
-    },
+    Role.ENTERPRISE: {REFERENCE: {VIEW: REGION}, CHAIN: {VIEW: ENTERPRISES}, ENTERPRISE: {VIEW: ENTERPRISES}},
 }
+# Self-service rows (access.self_service): an enterprise user adds and changes them for its own enterprise.
+SELF_SERVICE = {Role.ENTERPRISE: {ADD: ENTERPRISES, CHANGE: ENTERPRISES}}
 REGION_WIDE_ROLES = {Role.ADMIN, Role.COORDINATOR}
 
 
@@ -44,6 +42,8 @@ def scope_for(user, model, action):
     access = model.access
     if access.region_managed and action in (ADD, DELETE) and user.role not in REGION_WIDE_ROLES:
         return None
+    if access.self_service and action in SELF_SERVICE.get(user.role, {}):
+        return SELF_SERVICE[user.role][action]
     return RULES.get(user.role, {}).get(access.kind, {}).get(action)
 
 
