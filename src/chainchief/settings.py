@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "chainchief.audit",
     "chainchief.chains",
     "chainchief.enterprises",
+    "chainchief.monitoring",
     "chainchief.api",
     "chainchief.web",
     "chainchief.demo",

@@ -117,8 +117,10 @@ def _mount():
     from chainchief.chains.api import router as chains_router
     from chainchief.core.api import router as core_router
     from chainchief.enterprises.api import router as enterprises_router
+    from chainchief.monitoring.api import router as monitoring_router
 
-    for router in (core_router, accounts_router, chains_router, enterprises_router, audit_router):
+    for router in (core_router, accounts_router, chains_router, enterprises_router, monitoring_router,
+                   audit_router):
         api.add_router("", router)
 
 

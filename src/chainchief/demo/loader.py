@@ -16,9 +16,13 @@ from chainchief.demo import data
 from chainchief.enterprises.models import (
     Enterprise, Membership, MembershipRole, Qualification, QualificationKind, QualificationLevel,
 )
+from chainchief.monitoring.models import MonthlyStat
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 ENTERPRISES_PER_CHAIN = 20
+
+
+OTHER_ENTERPRISES = 40  # above-scale enterprises outside the 15 chains, carrying the rest of the city
 
 
 def is_loaded():
@@ -27,8 +31,18 @@ def is_loaded():
 
 @transaction.atomic
 def load(seed=2021, stdout=None):
-    if is_loaded():
-        return False
+    """Load every part of the demo that is not there yet. Returns True when anything was added."""
+    added = False
+    if not is_loaded():
+        _load_base(seed, stdout)
+        added = True
+    if not MonthlyStat.objects.exists():
+        _load_figures(seed, stdout)
+        added = True
+    return added
+
+
+def _load_base(seed, stdout):
     rng = random.Random(seed)
     province = Region.objects.create(name=data.PROVINCE[0], code=data.PROVINCE[1], level=RegionLevel.PROVINCE)
     city = Region.objects.create(name=data.CITY[0], code=data.CITY[1], level=RegionLevel.CITY, parent=province)
@@ -68,10 +82,47 @@ def load(seed=2021, stdout=None):
         chains.append(chain)
 
     enterprises = _enterprises(rng, chains, districts)
+    others = _other_enterprises(rng, districts)
     _users(city, chains, departments, enterprises)
     if stdout:
-        stdout.write(f"demo: {len(chains)} chains, {len(enterprises)} sample enterprises, 7 demo accounts")
-    return True
+        stdout.write(f"demo: {len(chains)} chains, {len(enterprises) + len(others)} sample enterprises, "
+                     f"7 demo accounts")
+
+
+def _other_enterprises(rng, districts):
+    out = []
+    for i in range(OTHER_ENTERPRISES):
+        district = rng.choice(districts)
+        name = f"潍坊{rng.choice(data.NAME_PARTS)}{rng.choice(data.NAME_PARTS)}{rng.choice(data.OTHER_TRADES)}有限公司"
+        while Enterprise.objects.filter(name=name).exists():
+            name = name.replace("有限公司", f"{rng.choice(data.NAME_PARTS)}有限公司")
+        out.append(Enterprise.objects.create(
+            uscc=_uscc(rng, district.code), name=name, region=district, is_above_scale=True, is_sample=True,
+            address=f"{district.name}示例路{rng.randint(1, 999)}号",
+            description="样例数据：虚构企业（不属于 15 条重点产业链），仅用于演示。"))
+    return out
+
+
+def _load_figures(seed, stdout):
+    from chainchief.demo import figures
+    from chainchief.monitoring import aggregates
+
+    chains = list(Chain.objects.filter(region__code=data.CITY[1]).order_by("order"))
+    members = {}
+    primary = set()
+    for chain in chains:
+        rows = (Membership.objects.filter(chain=chain, enterprise__is_above_scale=True, enterprise__is_sample=True)
+                .select_related("enterprise").order_by("enterprise_id"))
+        weights = {MembershipRole.MASTER: 12.0, MembershipRole.BACKBONE: 4.0, MembershipRole.SUPPORTING: 1.0}
+        members[chain.pk] = [(m.enterprise, weights[m.role]) for m in rows if m.enterprise_id not in primary]
+        primary |= {m.enterprise_id for m in rows}
+    others = list(Enterprise.objects.filter(is_sample=True, is_above_scale=True, memberships__isnull=True)
+                  .order_by("pk"))
+    rows = figures.generate(chains, members, others, seed=seed)
+    MonthlyStat.objects.bulk_create(rows, batch_size=2000)
+    aggregates.refresh()
+    if stdout:
+        stdout.write(f"demo: {len(rows)} monthly figures 2019-01..2021-09")
 
 
 def _uscc(rng, district_code):

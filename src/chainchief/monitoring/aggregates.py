@@ -1,0 +1,141 @@
+"""Pre-aggregation: ChainFigure rows per chain and per region for each period, from MonthlyStat.
+
+Called after monthly statistics change (imports, entry). The cockpit then reads a few hundred rows instead
+of aggregating millions. SQL is plain and portable (SQLite and PostgreSQL).
+"""
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import connection, transaction
+
+from chainchief.analytics.periods import Period
+from chainchief.chains.models import Chain
+from chainchief.core.models import Region
+from chainchief.enterprises.models import Enterprise, Membership
+from chainchief.monitoring.models import ChainFigure, MonthlyStat
+
+ZERO = Decimal(0)
+
+
+CENT = Decimal("0.01")
+
+
+def _dec(value):
+    """Sums come back as Decimal from PostgreSQL and as float from SQLite: make them Decimal cents."""
+    return ZERO if value is None else Decimal(str(value)).quantize(CENT)
+
+
+def _row(values):
+    revenue, reporters, comp_cur, comp_prev, comp_units = values
+    return [_dec(revenue), int(reporters or 0), _dec(comp_cur), _dec(comp_prev), int(comp_units or 0)]
+
+
+def _tables():
+    return {"stat": MonthlyStat._meta.db_table, "member": Membership._meta.db_table,
+            "ent": Enterprise._meta.db_table}
+
+
+_SUMS = """
+    SUM(c.revenue),
+    SUM(CASE WHEN c.revenue IS NOT NULL THEN 1 ELSE 0 END),
+    SUM(CASE WHEN c.revenue IS NOT NULL AND p.revenue IS NOT NULL THEN c.revenue END),
+    SUM(CASE WHEN c.revenue IS NOT NULL AND p.revenue IS NOT NULL THEN p.revenue END),
+    SUM(CASE WHEN c.revenue IS NOT NULL AND p.revenue IS NOT NULL THEN 1 ELSE 0 END)
+"""
+
+
+def _chain_sums(period, previous):
+    sql = f"""
+        SELECT m.chain_id, {_SUMS}
+        FROM {{member}} m
+        JOIN {{stat}} c ON c.enterprise_id = m.enterprise_id AND c.period = %s
+        LEFT JOIN {{stat}} p ON p.enterprise_id = m.enterprise_id AND p.period = %s
+        GROUP BY m.chain_id
+    """.format(**_tables())
+    with connection.cursor() as cur:
+        cur.execute(sql, [period, previous])
+        return {row[0]: _row(row[1:]) for row in cur.fetchall()}
+
+
+def _district_sums(period, previous):
+    sql = f"""
+        SELECT e.region_id, {_SUMS}
+        FROM {{stat}} c
+        JOIN {{ent}} e ON e.id = c.enterprise_id
+        LEFT JOIN {{stat}} p ON p.enterprise_id = c.enterprise_id AND p.period = %s
+        WHERE c.period = %s
+        GROUP BY e.region_id
+    """.format(**_tables())
+    with connection.cursor() as cur:
+        cur.execute(sql, [previous, period])
+        return {row[0]: _row(row[1:]) for row in cur.fetchall()}
+
+
+def _member_counts():
+    """chain id → (members, above-scale members)."""
+    out = defaultdict(lambda: [0, 0])
+    for chain_id, above in Membership.objects.values_list("chain_id", "enterprise__is_above_scale"):
+        out[chain_id][0] += 1
+        out[chain_id][1] += 1 if above else 0
+    return out
+
+
+def _region_counts(parents):
+    out = defaultdict(lambda: [0, 0])
+    for region_id, above in Enterprise.objects.values_list("region_id", "is_above_scale"):
+        for rid in _ancestors(region_id, parents):
+            out[rid][0] += 1
+            out[rid][1] += 1 if above else 0
+    return out
+
+
+def _ancestors(region_id, parents):
+    while region_id is not None:
+        yield region_id
+        region_id = parents.get(region_id)
+
+
+def _figure(values, **fields):
+    revenue, reporters, comp_cur, comp_prev, comp_units = values
+    return ChainFigure(revenue=revenue, reporters=reporters, comparable_current=comp_cur,
+                       comparable_previous=comp_prev, comparable_units=comp_units, **fields)
+
+
+@transaction.atomic
+def refresh(periods=None):
+    """Recompute the figures of ``periods`` (dates or Periods; default: every period with statistics) and of
+    the periods a year later, whose comparable growth depends on them. Returns the number of rows written."""
+    if periods is None:
+        periods = set(MonthlyStat.objects.values_list("period", flat=True).distinct())
+    else:
+        periods = {p.first_day if isinstance(p, Period) else p for p in periods}
+        periods |= {Period.of(p).shift(12).first_day for p in periods}
+        existing = set(MonthlyStat.objects.filter(period__in=periods).values_list("period", flat=True).distinct())
+        ChainFigure.objects.filter(period__in=periods - existing).delete()
+        periods = existing
+    if not periods:
+        return 0
+    chain_regions = dict(Chain.objects.values_list("pk", "region_id"))
+    parents = dict(Region.objects.values_list("pk", "parent_id"))
+    members = _member_counts()
+    region_members = _region_counts(parents)
+    rows = []
+    for period in sorted(periods):
+        previous = Period.of(period).shift(-12).first_day
+        for chain_id, values in _chain_sums(period, previous).items():
+            m = members[chain_id]
+            rows.append(_figure(values, region_id=chain_regions[chain_id], chain_id=chain_id, period=period,
+                                members=m[0], above_scale=m[1]))
+        rolled = defaultdict(lambda: [ZERO, 0, ZERO, ZERO, 0])
+        for district_id, values in _district_sums(period, previous).items():
+            for rid in _ancestors(district_id, parents):
+                acc = rolled[rid]
+                for i, v in enumerate(values):
+                    acc[i] += v
+        for region_id, values in rolled.items():
+            m = region_members[region_id]
+            rows.append(_figure(values, region_id=region_id, chain=None, period=period, members=m[0],
+                                above_scale=m[1]))
+    ChainFigure.objects.filter(period__in=periods).delete()
+    ChainFigure.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

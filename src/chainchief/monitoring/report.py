@@ -1,0 +1,209 @@
+"""Where each chain stands in a period: YTD, comparable and simple growth, share, rank, the road to its
+target, a forecast and a status. Reads only pre-aggregated ChainFigure rows (see aggregates.py)."""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from chainchief.analytics import forecast as fc
+from chainchief.analytics.growth import cagr, ratio, trailing_twelve_months, years_to_target
+from chainchief.analytics.periods import Period
+from chainchief.chains.models import Chain
+from chainchief.core.permissions import VIEW
+from chainchief.monitoring import rules
+from chainchief.monitoring.models import ChainFigure, ChainTarget, MonitoringSettings
+
+WAN_PER_YI = Decimal(10000)
+
+
+def latest_period(user):
+    row = ChainFigure.objects.restrict(user, VIEW).order_by("-period").values_list("period", flat=True).first()
+    return Period.of(row) if row else None
+
+
+def settings_for(region):
+    return MonitoringSettings.objects.filter(region=region).first() or MonitoringSettings(region=region)
+
+
+@dataclass
+class ChainRow:
+    chain: Chain
+    period: Period
+    revenue: Decimal | None = None  # 万元, YTD
+    yoy_comparable: float | None = None
+    yoy_simple: float | None = None
+    comparable_units: int = 0
+    share: float | None = None
+    rank: int | None = None
+    reporters: int = 0
+    above_scale: int = 0
+    members: int = 0
+    ttm: Decimal | None = None  # 万元
+    ttm_growth: float | None = None  # trailing twelve months against the twelve months a year earlier
+    target: Decimal | None = None  # 亿元
+    target_year: int | None = None
+    annual_target: Decimal | None = None  # 亿元, this year's, if set
+    progress: float | None = None
+    required_cagr: float | None = None
+    forecast: fc.Forecast | None = None
+    status: rules.Status = None
+    series: list = field(default_factory=list)  # [(Period, YTD 万元)]
+    alerts: list = field(default_factory=list)
+
+    @property
+    def non_reporters(self):
+        return max(self.above_scale - self.reporters, 0)
+
+    @property
+    def revenue_yi(self):
+        return None if self.revenue is None else self.revenue / WAN_PER_YI
+
+    @property
+    def ttm_yi(self):
+        return None if self.ttm is None else self.ttm / WAN_PER_YI
+
+
+@dataclass
+class CityRow:
+    period: Period
+    revenue: Decimal | None
+    yoy_comparable: float | None
+    yoy_simple: float | None
+    reporters: int
+    above_scale: int
+
+
+def _index(rows):
+    by = defaultdict(dict)
+    for f in rows:
+        by[f.chain_id][Period.of(f.period)] = f
+    return by
+
+
+def _ttm(figs, p):
+    cur, dec, prev = figs.get(p), figs.get(Period(p.year - 1, 12)), figs.get(p.shift(-12))
+    if p.month == 12:
+        return cur.revenue if cur else None
+    return trailing_twelve_months(cur and cur.revenue, dec and dec.revenue, prev and prev.revenue)
+
+
+def city_figures(user, region, period):
+    figs = {Period.of(f.period): f for f in ChainFigure.objects.restrict(user, VIEW)
+            .filter(region=region, chain__isnull=True, period__in=[period.first_day, period.shift(-12).first_day])}
+    cur, prev = figs.get(period), figs.get(period.shift(-12))
+    return CityRow(
+        period=period, revenue=cur.revenue if cur else None,
+        yoy_comparable=ratio(cur.comparable_current, cur.comparable_previous) if cur else None,
+        yoy_simple=ratio(cur.revenue, prev.revenue) if cur and prev else None,
+        reporters=cur.reporters if cur else 0, above_scale=cur.above_scale if cur else 0,
+    )
+
+
+def chain_rows(user, period, chains=None, *, with_series=True):
+    """One ChainRow per chain the user may see, ranked by YTD revenue."""
+    chains = list(chains if chains is not None else
+                  Chain.objects.restrict(user, VIEW).filter(is_active=True).select_related("tier", "region"))
+    ids = [c.pk for c in chains]
+    filters = {"chain_id__in": ids, "period__lte": period.first_day}
+    if not with_series:
+        filters["period__in"] = [period.first_day, period.shift(-12).first_day, Period(period.year - 1, 12).first_day]
+    figures = _index(ChainFigure.objects.filter(**filters).only(
+        "chain_id", "period", "revenue", "comparable_current", "comparable_previous", "comparable_units",
+        "reporters", "members", "above_scale"))
+    targets = {(t.chain_id, t.year): t.revenue for t in ChainTarget.objects.filter(chain_id__in=ids,
+                                                                                    year=period.year)}
+    settings_cache = {}
+    city_cache = {}
+    rows = []
+    for chain in chains:
+        figs = figures.get(chain.pk, {})
+        row = ChainRow(chain=chain, period=period)
+        cur, prev = figs.get(period), figs.get(period.shift(-12))
+        if chain.tier_id:
+            row.target, row.target_year = chain.tier.target_scale, chain.tier.target_year
+        row.annual_target = targets.get((chain.pk, period.year))
+        if cur:
+            row.revenue = cur.revenue
+            row.yoy_comparable = ratio(cur.comparable_current, cur.comparable_previous)
+            row.comparable_units = cur.comparable_units
+            row.reporters, row.above_scale, row.members = cur.reporters, cur.above_scale, cur.members
+        if cur and prev:
+            row.yoy_simple = ratio(cur.revenue, prev.revenue)
+        row.ttm = _ttm(figs, period)
+        row.ttm_growth = ratio(row.ttm, _ttm(figs, period.shift(-12)))
+        if row.target and row.ttm is not None:
+            target_wan = row.target * WAN_PER_YI
+            row.progress = float(row.ttm / target_wan)
+            years = years_to_target(period.year, period.month, row.target_year)
+            row.required_cagr = cagr(row.ttm, target_wan, years) if years > 0 else None
+            if with_series:
+                points = [(q.year + q.month / 12.0, _ttm(figs, q)) for q in sorted(figs) if q <= period]
+                points = [(t, float(v)) for t, v in points if v is not None]
+                row.forecast = fc.loglinear([t for t, _ in points], [v for _, v in points],
+                                            row.target_year + 1.0, target=float(target_wan))
+        if with_series:
+            row.series = [(q, figs[q].revenue) for q in sorted(figs)]
+        if chain.region_id not in settings_cache:
+            settings_cache[chain.region_id] = settings_for(chain.region)
+        cfg = settings_cache[chain.region_id]
+        row.status = rules.status(growth=row.ttm_growth, required=row.required_cagr,
+                                  reached=row.progress is not None and row.progress >= 1,
+                                  yellow_ratio=cfg.yellow_ratio, target_year=row.target_year)
+        if chain.region_id not in city_cache:
+            city_cache[chain.region_id] = city_figures(user, chain.region, period)
+        city = city_cache[chain.region_id]
+        if row.revenue is not None and city.revenue:
+            row.share = float(row.revenue / city.revenue)
+        row.alerts = chain_alerts(row, city)
+        rows.append(row)
+    ranked = sorted((r for r in rows if r.revenue is not None), key=lambda r: r.revenue, reverse=True)
+    for i, r in enumerate(ranked, start=1):
+        r.rank = i
+    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0))
+
+
+def chain_alerts(row, city):
+    out = []
+    if row.yoy_comparable is not None and row.yoy_comparable < 0:
+        out.append({"kind": "shrinking", "message": f"可比口径同比下降 {rules.pct(-row.yoy_comparable)}"})
+    elif (row.yoy_comparable is not None and city.yoy_comparable is not None
+          and row.yoy_comparable < city.yoy_comparable):
+        out.append({"kind": "slower_than_city",
+                    "message": f"可比口径同比增长 {rules.pct(row.yoy_comparable)}，低于全市 "
+                               f"{rules.pct(city.yoy_comparable)}"})
+    if row.non_reporters:
+        out.append({"kind": "not_reported", "message": f"{row.non_reporters} 家规上企业本期未报送"})
+    return out
+
+
+def enterprise_alerts(user, period, chain=None, *, threshold=None, limit=200):
+    """Enterprises of a chain (or all the user may see) with a sharp YoY drop or no report this period.
+
+    Reads MonthlyStat through the permission filter: a user sees alerts only of enterprises it may see.
+    """
+    from chainchief.enterprises.models import Enterprise, Membership
+    from chainchief.monitoring.models import MonthlyStat
+
+    enterprises = Enterprise.objects.restrict(user, VIEW)
+    if chain is not None:
+        enterprises = enterprises.filter(pk__in=Membership.objects.filter(chain=chain).values("enterprise"))
+    if threshold is None:
+        region = chain.region if chain is not None else getattr(user, "region", None)
+        threshold = settings_for(region).sharp_drop if region else Decimal("-0.20")
+    stats = (MonthlyStat.objects.filter(enterprise__in=enterprises,
+                                        period__in=[period.first_day, period.shift(-12).first_day])
+             .values_list("enterprise_id", "period", "revenue"))
+    cur, prev = {}, {}
+    for ent_id, p, revenue in stats:
+        (cur if p == period.first_day else prev)[ent_id] = revenue
+    names = dict(enterprises.values_list("pk", "name"))
+    drops, silent = [], []
+    for ent_id, revenue in cur.items():
+        g = ratio(revenue, prev.get(ent_id))
+        if g is not None and g < float(threshold):
+            drops.append({"enterprise_id": ent_id, "enterprise": names.get(ent_id, ""), "growth": g,
+                          "message": f"营业收入同比下降 {rules.pct(-g)}（低于 {rules.pct(-float(threshold))} 预警线）"})
+    expected = enterprises.filter(is_above_scale=True).exclude(pk__in=list(cur)).values_list("pk", "name")
+    for ent_id, name in expected[:limit]:
+        silent.append({"enterprise_id": ent_id, "enterprise": name, "message": f"{period} 未报送月度数据"})
+    drops.sort(key=lambda a: a["growth"])
+    return {"sharp_drops": drops[:limit], "not_reported": silent}
