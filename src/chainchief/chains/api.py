@@ -5,7 +5,7 @@ from ninja import Router, Schema
 
 from chainchief.chains import queries, services
 from chainchief.chains.models import (
-    Chain, ChainDepartment, ChainRole, ChainTier, ChainWorkItem, WorkModel, WorkModelItem,
+    Chain, ChainDepartment, ChainRole, ChainTier, ChainWorkItem, WorkModel, WorkModelItem, WorkStatus,
 )
 from chainchief.core.api_crud import ListParams, crud
 from chainchief.core.permissions import VIEW
@@ -196,7 +196,7 @@ def chain_checklist(request, pk: int):
     for item, row in queries.work_checklist(chain):
         status = row.status if row else "missing"
         out.append({"item_id": item.pk, "item": item.name, "order": item.order, "status": status,
-                    "status_label": dict(ChainWorkItem._meta.get_field("status").choices)[status],
+                    "status_label": str(WorkStatus(status).label),
                     "note": row.note if row else "", "evidence_url": row.evidence_url if row else "",
                     "version": row.version if row else None})
     return out

@@ -92,7 +92,7 @@ def _create_enterprise(user, data):
             from django.core.exceptions import ValidationError
 
             raise ValidationError({"memberships": f"产业链 {m['chain']} 不存在或无权访问。"})
-        pairs.append((chains[m["chain"]], m["role"]))
+        pairs.append((chains[m["chain"]], m.get("role", MembershipRole.SUPPORTING)))  # unset: the default
     return services.create_enterprise(user, data, pairs)
 
 
