@@ -1,6 +1,7 @@
 """The JSON API under /api/v1/: assembles the apps' routers; errors are JSON with field messages."""
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -75,6 +76,13 @@ def _not_found(request, exc):
 @api.exception_handler(Conflict)
 def _conflict(request, exc):
     return _error(request, 409, str(exc), current_version=exc.current_version)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def _out_of_range(request, exc):
+    # A number the database cannot hold (an id or offset beyond 64 bits): a bad request, not a server error.
+    return _error(request, 400, "参数超出范围。")
 
 
 @api.exception_handler(AuthenticationError)

@@ -2,17 +2,20 @@
 
 Reads go through ``restrict``; writes through ``chainchief.core.services`` (or a domain service passed in).
 """
+import json
 from typing import Any, Callable
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
+from ninja.errors import HttpError
 from ninja.orm import create_schema
 
 from chainchief.core import services
 from chainchief.core.permissions import VIEW
 
 MAX_LIMIT = 1000
+MAX_OFFSET = 2**31
 
 
 class Page(Schema):
@@ -39,7 +42,7 @@ def page_schema(item_schema, name):
 
 def paginate(queryset, limit, offset):
     limit = max(1, min(int(limit or 50), MAX_LIMIT))
-    offset = max(0, int(offset or 0))
+    offset = max(0, min(int(offset or 0), MAX_OFFSET))  # the database refuses offsets beyond 64 bits
     return {"count": queryset.count(), "limit": limit, "offset": offset,
             "items": list(queryset[offset:offset + limit])}
 
@@ -102,6 +105,7 @@ def crud(
     @router.post(f"{path}", response={201: out}, tags=tags, summary=f"新建{verbose}",
                  operation_id=f"create_{name.lower()}")
     def create_object(request, payload: create_in):  # type: ignore[valid-type]
+        _require_object(request)
         obj = do_create(request.auth, payload.dict(exclude_unset=True))
         return 201, base_qs().get(pk=obj.pk)
 
@@ -109,19 +113,31 @@ def crud(
                   operation_id=f"update_{name.lower()}")
     def update_object(request, pk: int, payload: update_in):  # type: ignore[valid-type]
         obj = get_object_or_404(base_qs().restrict(request.auth, VIEW), pk=pk)
+        _require_object(request)
         data = payload.dict(exclude_unset=True)
-        version = data.pop("version", None) or _if_match(request)
-        do_update(request.auth, obj, data, version)
+        version = data.pop("version", None)
+        do_update(request.auth, obj, data, _if_match(request) if version is None else version)
         return base_qs().get(pk=obj.pk)
 
     @router.delete(f"{path}/{{int:pk}}", response=Deleted, tags=tags, summary=f"删除{verbose}",
                    operation_id=f"delete_{name.lower()}")
     def delete_object(request, pk: int, version: int | None = None):
         obj = get_object_or_404(base_qs().restrict(request.auth, VIEW), pk=pk)
-        do_delete(request.auth, obj, version or _if_match(request))
+        do_delete(request.auth, obj, _if_match(request) if version is None else version)
         return {"deleted": True}
 
     return create_in, update_in
+
+
+def _require_object(request):
+    """Ninja's schemas read attributes of whatever JSON arrives, so a list or a string would pass as an empty
+    object (a PATCH that silently does nothing). The body must be a JSON object."""
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return  # ninja has answered 400 already
+    if not isinstance(body, dict):
+        raise HttpError(400, "请求体应为 JSON 对象。")
 
 
 def _if_match(request):

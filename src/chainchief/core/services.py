@@ -3,7 +3,7 @@ validation with field messages, optimistic locking, and an audit event with befo
 
 Domain services (``chains.services``, ``enterprises.services`` …) call these and add their own rules.
 """
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 
 from chainchief.audit.models import AuditAction
@@ -34,8 +34,18 @@ def _assign(obj, data):
     return m2m
 
 
+def _full_clean(obj):
+    """``full_clean`` whose model ``clean`` may follow a foreign key that does not exist (e.g. an unknown tier id):
+    that is the field's error, not a server error."""
+    try:
+        obj.full_clean()
+    except ObjectDoesNotExist:
+        obj.clean_fields()  # names the field whose row does not exist
+        raise
+
+
 def _save(obj, user, m2m):
-    obj.full_clean()
+    _full_clean(obj)
     try:
         with transaction.atomic():
             obj.save()
@@ -70,9 +80,10 @@ def update(user, obj, data, *, version=None):
     if version is not None and int(version) != obj.version:
         raise Conflict(f"数据已被他人修改（当前版本 {obj.version}，提交版本 {version}），请刷新后重试。",
                        current_version=obj.version)
-    before = snapshot(obj)
+    before, old = snapshot(obj), _values(obj)
     m2m = _assign(obj, data)
-    if _unchanged(obj, before, m2m):
+    _full_clean(obj)  # normalised values (a USCC typed differently, "1000" for 1000.00) compare as equal
+    if _values(obj) == old and _same_m2m(before, m2m):
         return obj  # nothing to write: no new version, no audit row
     obj.version += 1
     obj.updated_by = user
@@ -82,11 +93,12 @@ def update(user, obj, data, *, version=None):
     return obj
 
 
-def _unchanged(obj, before, m2m):
-    pending = snapshot(obj)
-    same_fields = all(pending[k] == before[k] for k in pending if k not in m2m)
-    same_m2m = all(sorted(getattr(v, "pk", v) for v in value) == before.get(name) for name, value in m2m.items())
-    return same_fields and same_m2m
+def _values(obj):
+    return {f.attname: f.value_from_object(obj) for f in obj._meta.concrete_fields}
+
+
+def _same_m2m(before, m2m):
+    return all(sorted(getattr(v, "pk", v) for v in value) == before.get(name) for name, value in m2m.items())
 
 
 @transaction.atomic
