@@ -15,6 +15,13 @@ ARTIFACTS = os.path.join(os.path.dirname(__file__), "test-artifacts")
 PASSWORD = "Demo#2026"
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests find static files through the finders; they need no collectstatic manifest."""
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from chainchief.demo import loader

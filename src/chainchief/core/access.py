@@ -10,6 +10,7 @@ from dataclasses import dataclass
 REFERENCE = "reference"  # regions, departments, people, tiers, work models: shared in a region
 CHAIN = "chain"  # chains and what hangs off a chain: visible in the region, edited by its own staff
 ENTERPRISE = "enterprise"  # enterprises and their data: commercially sensitive
+AGGREGATE = "aggregate"  # figures summed over many enterprises (chain and city totals): officials only
 AUDIT = "audit"  # the change log
 
 

@@ -11,7 +11,7 @@ from chainchief.core.api_crud import ListParams, crud
 from chainchief.core.permissions import VIEW
 from chainchief.enterprises.models import Enterprise
 from chainchief.monitoring import report, services
-from chainchief.monitoring.models import ChainTarget, MonthlyStat
+from chainchief.monitoring.models import ChainFigure, ChainTarget, MonthlyStat
 
 router = Router(tags=["运行监测"])
 
@@ -91,6 +91,7 @@ class MonitorPage(Schema):
 
 
 def _period(user, text):
+    report.check_may_read(user)
     if text:
         return services.parse_period(text)
     return report.latest_period(user)
@@ -125,8 +126,10 @@ class SeriesPoint(Schema):
 
 @router.get("/monitoring/chains/{int:pk}/series", response=list[SeriesPoint], summary="产业链月度走势")
 def chain_series(request, pk: int):
+    report.check_may_read(request.auth)
     chain = get_object_or_404(Chain.objects.restrict(request.auth, VIEW), pk=pk)
-    figs = {Period.of(f.period): f for f in chain.figures.order_by("period")}
+    figs = {Period.of(f.period): f for f in ChainFigure.objects.restrict(request.auth, VIEW)
+            .filter(chain=chain).order_by("period")}
     monthly = monthly_from_ytd({p: f.revenue for p, f in figs.items()})
     return [{"period": str(p), "ytd_revenue": f.revenue, "monthly_revenue": monthly[p][0],
              "months_covered": monthly[p][1], "yoy_comparable": ratio(f.comparable_current, f.comparable_previous),

@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from chainchief.core.access import CHAIN, ENTERPRISE, REFERENCE, Access
+from chainchief.core.access import AGGREGATE, CHAIN, ENTERPRISE, REFERENCE, Access
 from chainchief.core.models import BaseModel
 from chainchief.core.querysets import RestrictedQuerySet
 
@@ -122,7 +122,7 @@ class ChainFigure(models.Model):
     above_scale = models.PositiveIntegerField(default=0)
 
     objects = RestrictedQuerySet.as_manager()
-    access = Access(kind=CHAIN, region="region", chain="chain")
+    access = Access(kind=AGGREGATE, region="region", chain="chain")
 
     class Meta:
         verbose_name = _("产业链汇总")

@@ -15,6 +15,16 @@ from chainchief.monitoring.models import ChainFigure, ChainTarget, MonitoringSet
 WAN_PER_YI = Decimal(10000)
 
 
+def check_may_read(user):
+    """Chain and city totals are for officials: enterprise users get a 403."""
+    from django.core.exceptions import PermissionDenied
+
+    from chainchief.core.permissions import may
+
+    if not may(user, VIEW, ChainFigure):
+        raise PermissionDenied("无权查看产业链汇总数据。")
+
+
 def latest_period(user):
     row = ChainFigure.objects.restrict(user, VIEW).order_by("-period").values_list("period", flat=True).first()
     return Period.of(row) if row else None
@@ -106,7 +116,7 @@ def chain_rows(user, period, chains=None, *, with_series=True):
     filters = {"chain_id__in": ids, "period__lte": period.first_day}
     if not with_series:
         filters["period__in"] = [period.first_day, period.shift(-12).first_day, Period(period.year - 1, 12).first_day]
-    figures = _index(ChainFigure.objects.filter(**filters).only(
+    figures = _index(ChainFigure.objects.restrict(user, VIEW).filter(**filters).only(
         "chain_id", "period", "revenue", "comparable_current", "comparable_previous", "comparable_units",
         "reporters", "members", "above_scale"))
     targets = {(t.chain_id, t.year): t.revenue for t in ChainTarget.objects.filter(chain_id__in=ids,
@@ -155,10 +165,21 @@ def chain_rows(user, period, chains=None, *, with_series=True):
             row.share = float(row.revenue / city.revenue)
         row.alerts = chain_alerts(row, city)
         rows.append(row)
-    ranked = sorted((r for r in rows if r.revenue is not None), key=lambda r: r.revenue, reverse=True)
-    for i, r in enumerate(ranked, start=1):
-        r.rank = i
+    _rank(user, rows, period)
     return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0))
+
+
+def _rank(user, rows, period):
+    """Rank among all active chains of the same region, whichever of them were asked for."""
+    regions = {r.chain.region_id for r in rows}
+    peers = defaultdict(list)
+    for region_id, revenue in ChainFigure.objects.restrict(user, VIEW).filter(
+            region_id__in=regions, period=period.first_day, chain__isnull=False, chain__is_active=True,
+    ).values_list("region_id", "revenue"):
+        peers[region_id].append(revenue)
+    for r in rows:
+        if r.revenue is not None:
+            r.rank = 1 + sum(1 for v in peers[r.chain.region_id] if v > r.revenue)
 
 
 def chain_alerts(row, city):

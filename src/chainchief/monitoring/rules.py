@@ -29,13 +29,13 @@ def status(*, growth, required, reached, yellow_ratio=Decimal("0.80"), target_ye
     if growth is None or required is None:
         return Status(UNKNOWN, "缺少同比或目标数据，无法判断")
     ratio = float(yellow_ratio)
-    by = f"{target_year} 年" if target_year else "目标年"
+    by = f"实现 {target_year} 年目标" if target_year else "实现目标"
     if growth < 0:
-        return Status(RED, f"近 12 个月营业收入同比下降 {pct(-growth)}，{by}需年均增长 {pct(required)}")
+        return Status(RED, f"近 12 个月营业收入同比下降 {pct(-growth)}，而{by}需年均增长 {pct(required)}")
     if growth >= required:
-        return Status(GREEN, f"近 12 个月营业收入同比增长 {pct(growth)}，不低于{by}达标所需年均增速 {pct(required)}")
+        return Status(GREEN, f"近 12 个月营业收入同比增长 {pct(growth)}，不低于{by}所需的年均增速 {pct(required)}")
     if growth >= required * ratio:
-        return Status(YELLOW, f"近 12 个月营业收入同比增长 {pct(growth)}，略低于{by}达标所需年均增速 {pct(required)}"
+        return Status(YELLOW, f"近 12 个月营业收入同比增长 {pct(growth)}，略低于{by}所需的年均增速 {pct(required)}"
                               f"（不低于其 {ratio * 100:.0f}%）")
-    return Status(RED, f"近 12 个月营业收入同比增长 {pct(growth)}，低于{by}达标所需年均增速 {pct(required)}"
+    return Status(RED, f"近 12 个月营业收入同比增长 {pct(growth)}，低于{by}所需年均增速 {pct(required)}"
                        f"的 {ratio * 100:.0f}%")

@@ -91,3 +91,12 @@ def test_refresh_of_one_period_updates_the_next_year(small_city):
     aggregates.refresh([Period(2020, 6)])  # a change in 2020-06 must reach 2021-06's comparable base
     f = ChainFigure.objects.get(chain=small_city["a"], period=date(2021, 6, 1))
     assert f.comparable_previous == Decimal("120.00")
+
+
+def test_rank_is_among_all_chains_even_when_one_is_asked_for(small_city):
+    e = small_city["ents"]
+    put(e["A"], "2021-06", 100)  # 甲链 = A + C = 150
+    put(e["C"], "2021-06", 50)  # 乙链 = C = 50
+    aggregates.refresh()
+    only_b = report.chain_rows(small_city["user"], Period(2021, 6), chains=[small_city["b"]], with_series=False)
+    assert only_b[0].rank == 2
