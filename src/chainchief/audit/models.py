@@ -21,6 +21,16 @@ class ReadOnlyError(Exception):
     pass
 
 
+class AuditQuerySet(RestrictedQuerySet):
+    """Bulk updates and deletes would bypass ``AuditEvent.save``/``delete``: refused too."""
+
+    def update(self, **kwargs):
+        raise ReadOnlyError("审计记录不可修改。")
+
+    def delete(self):
+        raise ReadOnlyError("审计记录不可删除。")
+
+
 class AuditEvent(models.Model):
     """One entry of the change log. Written once, never changed or deleted through the application."""
 
@@ -38,7 +48,7 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("修改前"), null=True, blank=True)
     after = models.JSONField(_("修改后"), null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = AuditQuerySet.as_manager()
     access = Access(kind=AUDIT)
 
     class Meta:
