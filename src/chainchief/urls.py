@@ -7,5 +7,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("chains/", include("chainchief.chains.urls")),
+    path("enterprises/", include("chainchief.enterprises.urls")),
+    path("audit/", include("chainchief.audit.urls")),
     path("", include("chainchief.web.urls")),
 ]

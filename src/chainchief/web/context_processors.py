@@ -1,6 +1,6 @@
-from chainchief.chains.models import Chain
+from chainchief.chains.models import Chain, ChainTier
 from chainchief.core.permissions import ADD, VIEW, may
-from chainchief.enterprises.models import Enterprise
+from chainchief.enterprises.views import may_create_enterprise
 
 
 def navigation(request):
@@ -13,7 +13,10 @@ def navigation(request):
         "nav": {
             "can_audit": may(user, VIEW, AuditEvent),
             "can_add_chain": may(user, ADD, Chain),
-            "can_add_enterprise": may(user, ADD, Enterprise),
+            "can_add_tier": may(user, ADD, ChainTier),
+            "can_add_enterprise": may_create_enterprise(user),
             "is_admin": user.is_staff,
+            "role_label": user.get_role_display(),
+            "display_name": str(user),
         }
     }

@@ -2,9 +2,15 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from chainchief.chains.models import ChainRoleKind
+from chainchief.chains.queries import chains_with_summary, lead_department
+from chainchief.core.permissions import VIEW
+from chainchief.web.forms import LoginForm
+
 
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
@@ -14,4 +20,15 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 def home(request):
-    return render(request, "web/home.html", {})
+    chains = list(chains_with_summary().restrict(request.user, VIEW)
+                  .filter(is_active=True).order_by("tier__order", "tier_id", "order", "id"))
+    groups, by_tier = [], {}
+    for chain in chains:
+        chain.lead = lead_department(chain)
+        chain.chiefs = [r for r in chain.roles.all() if r.kind != ChainRoleKind.GENERAL_CHIEF]
+        key = chain.tier_id
+        if key not in by_tier:
+            by_tier[key] = {"tier": chain.tier, "chains": []}
+            groups.append(by_tier[key])
+        by_tier[key]["chains"].append(chain)
+    return render(request, "web/home.html", {"groups": groups, "chain_total": len(chains)})

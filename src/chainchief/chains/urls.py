@@ -1,0 +1,14 @@
+from django.urls import path
+
+from chainchief.chains import views
+
+app_name = "chains"
+urlpatterns = [
+    path("new/", views.create, name="create"),
+    path("tiers/", views.tier_list, name="tier_list"),
+    path("tiers/new/", views.tier_create, name="tier_create"),
+    path("tiers/<int:pk>/edit/", views.tier_edit, name="tier_edit"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/work/<int:item_id>/", views.work_item, name="work_item"),
+]

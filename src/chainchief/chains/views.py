@@ -1,0 +1,163 @@
+"""Chain pages. Reads go through ``restrict``; writes through the services."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from chainchief.chains import queries, services as chain_services
+from chainchief.chains.forms import ChainForm, ChainTierForm, WorkItemForm
+from chainchief.chains.models import Chain, ChainRoleKind, ChainTier, WorkModelItem, WorkStatus
+from chainchief.core import services
+from chainchief.core.permissions import ADD, CHANGE, VIEW, can, may
+from chainchief.enterprises.models import Membership, MembershipRole
+from chainchief.web.forms import model_data, save_with
+
+
+def _chain(user, pk):
+    return get_object_or_404(queries.chains_with_summary().restrict(user, VIEW), pk=pk)
+
+
+def _checklist(chain):
+    rows = []
+    for item, row in queries.work_checklist(chain):
+        rows.append({"item": item, "row": row, "status": row.status if row else WorkStatus.MISSING,
+                     "status_label": row.get_status_display() if row else WorkStatus.MISSING.label})
+    done = sum(1 for r in rows if r["status"] == WorkStatus.DONE)
+    total = len(rows)
+    return rows, {"done": done, "total": total, "percent": round(100 * done / total) if total else 0}
+
+
+@login_required
+def detail(request, pk):
+    chain = _chain(request.user, pk)
+    rows, progress = _checklist(chain)
+    members = (Membership.objects.restrict(request.user, VIEW).filter(chain=chain)
+               .select_related("enterprise", "enterprise__region").order_by("enterprise__name"))
+    groups = [{"role": value, "label": label, "members": []} for value, label in MembershipRole.choices]
+    by_role = {g["role"]: g for g in groups}
+    for m in members:
+        by_role[m.role]["members"].append(m)
+    roles = list(chain.roles.all())
+    return render(request, "chains/detail.html", {
+        "chain": chain,
+        "chiefs": roles,
+        "lead": queries.lead_department(chain),
+        "supporting": queries.supporting_departments(chain),
+        "checklist": rows,
+        "progress": progress,
+        "member_groups": groups,
+        "member_total": sum(len(g["members"]) for g in groups),
+        "can_change": can(request.user, CHANGE, chain),
+        "ChainRoleKind": ChainRoleKind,
+    })
+
+
+@login_required
+def create(request):
+    if not may(request.user, ADD, Chain):
+        raise PermissionDenied(_("无权新建产业链。"))
+    form = ChainForm(request.POST or None, user=request.user,
+                     initial={"region": request.user.region_id, "is_active": True})
+    if request.method == "POST" and form.is_valid():
+        chain = save_with(form, lambda: services.create(request.user, Chain, model_data(form)))
+        if chain:
+            messages.success(request, _("已新建产业链“%(name)s”。") % {"name": chain.name})
+            return redirect("chains:detail", chain.pk)
+    return render(request, "web/form_page.html", {
+        "form": form, "title": _("新建产业链"), "back_url": reverse("web:home"), "back_label": _("产业链")})
+
+
+@login_required
+def edit(request, pk):
+    chain = get_object_or_404(Chain.objects.restrict(request.user, VIEW), pk=pk)
+    if not can(request.user, CHANGE, chain):
+        raise PermissionDenied(_("无权修改该产业链。"))
+    name = chain.name
+    form = ChainForm(request.POST or None, instance=chain, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = save_with(form, lambda: services.update(
+            request.user, chain, model_data(form), version=form.cleaned_data.get("version")))
+        if saved:
+            messages.success(request, _("已保存。"))
+            return redirect("chains:detail", chain.pk)
+    return render(request, "web/form_page.html", {
+        "form": form, "title": _("编辑产业链：%(name)s") % {"name": name},
+        "back_url": reverse("chains:detail", args=[chain.pk]), "back_label": name})
+
+
+@login_required
+def work_item(request, pk, item_id):
+    """Show (GET) or change (POST) a chain's status on one work-model item; htmx swaps the row in place."""
+    chain = get_object_or_404(Chain.objects.select_related("region").restrict(request.user, VIEW), pk=pk)
+    if not can(request.user, CHANGE, chain):
+        raise PermissionDenied(_("无权修改该产业链的工作事项。"))
+    item = get_object_or_404(WorkModelItem, pk=item_id, work_model_id=chain.region.work_model_id)
+    row = chain.work_items.filter(item=item).first()
+    initial = {"status": row.status if row else WorkStatus.MISSING, "note": row.note if row else "",
+               "evidence_url": row.evidence_url if row else "", "version": row.version if row else None}
+    form = WorkItemForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        saved = save_with(form, lambda: chain_services.set_work_item(
+            request.user, chain, item, status=data["status"], note=data["note"],
+            evidence_url=data["evidence_url"], version=data.get("version")))
+        if saved:
+            if request.htmx:
+                rows, progress = _checklist(chain)
+                entry = next(r for r in rows if r["item"].pk == item.pk)
+                return render(request, "chains/_work_item_saved.html", {
+                    "chain": chain, "entry": entry, "progress": progress, "can_change": True})
+            messages.success(request, _("已更新“%(item)s”。") % {"item": item.name})
+            return redirect(reverse("chains:detail", args=[chain.pk]) + "#work")
+    context = {"chain": chain, "item": item, "form": form, "row": row}
+    if request.htmx:
+        if request.method == "GET" and request.GET.get("cancel"):
+            rows, _progress = _checklist(chain)
+            entry = next(r for r in rows if r["item"].pk == item.pk)
+            return render(request, "chains/_work_item.html", {"chain": chain, "entry": entry, "can_change": True})
+        return render(request, "chains/_work_item_form.html", context)
+    return render(request, "chains/work_item_page.html", context)
+
+
+@login_required
+def tier_list(request):
+    tiers = ChainTier.objects.restrict(request.user, VIEW).select_related("region")
+    changeable = set(ChainTier.objects.restrict(request.user, CHANGE).values_list("pk", flat=True))
+    for tier in tiers:
+        tier.can_change = tier.pk in changeable
+    return render(request, "chains/tier_list.html", {"tiers": tiers, "can_add": may(request.user, ADD, ChainTier)})
+
+
+@login_required
+def tier_create(request):
+    if not may(request.user, ADD, ChainTier):
+        raise PermissionDenied(_("无权新建产业链层级。"))
+    form = ChainTierForm(request.POST or None, user=request.user, initial={"region": request.user.region_id})
+    if request.method == "POST" and form.is_valid():
+        tier = save_with(form, lambda: services.create(request.user, ChainTier, model_data(form)))
+        if tier:
+            messages.success(request, _("已新建层级“%(name)s”。") % {"name": tier.name})
+            return redirect("chains:tier_list")
+    return render(request, "web/form_page.html", {
+        "form": form, "title": _("新建产业链层级"), "back_url": reverse("chains:tier_list"),
+        "back_label": _("产业链层级")})
+
+
+@login_required
+def tier_edit(request, pk):
+    tier = get_object_or_404(ChainTier.objects.restrict(request.user, VIEW), pk=pk)
+    if not can(request.user, CHANGE, tier):
+        raise PermissionDenied(_("无权修改该产业链层级。"))
+    name = tier.name
+    form = ChainTierForm(request.POST or None, instance=tier, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = save_with(form, lambda: services.update(
+            request.user, tier, model_data(form), version=form.cleaned_data.get("version")))
+        if saved:
+            messages.success(request, _("已保存。"))
+            return redirect("chains:tier_list")
+    return render(request, "web/form_page.html", {
+        "form": form, "title": _("编辑产业链层级：%(name)s") % {"name": name},
+        "back_url": reverse("chains:tier_list"), "back_label": _("产业链层级")})

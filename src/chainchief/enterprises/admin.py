@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from chainchief.audit.admin import AuditedAdmin, register_remaining
+from chainchief.enterprises.models import Enterprise, Membership, Qualification
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(AuditedAdmin):
+    list_display = ("name", "uscc", "region", "is_above_scale", "is_sample")
+    list_filter = ("is_above_scale", "is_sample", "region")
+    search_fields = ("name", "short_name", "uscc")
+
+
+@admin.register(Qualification)
+class QualificationAdmin(AuditedAdmin):
+    list_display = ("enterprise", "kind", "level", "year")
+    list_filter = ("kind", "level")
+    search_fields = ("enterprise__name",)
+    autocomplete_fields = ("enterprise",)
+
+
+@admin.register(Membership)
+class MembershipAdmin(AuditedAdmin):
+    list_display = ("enterprise", "chain", "role")
+    list_filter = ("role", "chain")
+    search_fields = ("enterprise__name",)
+    autocomplete_fields = ("enterprise",)
+
+
+register_remaining("enterprises")

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from chainchief.enterprises import views
+
+app_name = "enterprises"
+urlpatterns = [
+    path("", views.enterprise_list, name="list"),
+    path("new/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/memberships/add/", views.membership_add, name="membership_add"),
+    path("memberships/<int:pk>/edit/", views.membership_edit, name="membership_edit"),
+    path("memberships/<int:pk>/delete/", views.membership_delete, name="membership_delete"),
+]

@@ -1,0 +1,163 @@
+"""Enterprise pages. Reads go through ``restrict``; writes through the services."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chainchief.accounts.models import Role
+from chainchief.core import services
+from chainchief.core.permissions import ADD, CHANGE, DELETE, ENTERPRISES, VIEW, can, may, scope_for
+from chainchief.enterprises import queries
+from chainchief.enterprises import services as enterprise_services
+from chainchief.enterprises.forms import (
+    DeleteForm, EnterpriseFilterForm, EnterpriseForm, MembershipForm, NewEnterpriseForm,
+)
+from chainchief.enterprises.models import Enterprise, Membership
+from chainchief.web.forms import model_data, save_with
+
+PER_PAGE = 20
+
+
+def may_create_enterprise(user):
+    """A new enterprise can never lie in a scope of "the user's own enterprises" (self-service ADD)."""
+    return scope_for(user, Enterprise, ADD) not in (None, ENTERPRISES)
+
+
+@login_required
+def enterprise_list(request):
+    form = EnterpriseFilterForm(request.GET or None, user=request.user)
+    qs = queries.enterprises_with_details().restrict(request.user, VIEW)
+    qs = queries.search(qs, **form.search_args()).order_by("name", "pk")
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    filtered = any(v not in (None, "") for k, v in request.GET.items() if k != "page")
+    return render(request, "enterprises/list.html", {
+        "form": form, "page": page, "filtered": filtered,
+        "can_add": may_create_enterprise(request.user),
+    })
+
+
+def _enterprise(user, pk):
+    return get_object_or_404(queries.enterprises_with_details().restrict(user, VIEW), pk=pk)
+
+
+@login_required
+def detail(request, pk):
+    enterprise = _enterprise(request.user, pk)
+    memberships = list(Membership.objects.restrict(request.user, VIEW).filter(enterprise=enterprise)
+                       .select_related("chain").order_by("chain__order"))
+    changeable = set(Membership.objects.restrict(request.user, CHANGE).filter(enterprise=enterprise)
+                     .values_list("pk", flat=True))
+    deletable = set(Membership.objects.restrict(request.user, DELETE).filter(enterprise=enterprise)
+                    .values_list("pk", flat=True))
+    for m in memberships:
+        m.can_change, m.can_delete = m.pk in changeable, m.pk in deletable
+    add_form = None
+    if may(request.user, ADD, Membership):
+        add_form = MembershipForm(user=request.user, enterprise=enterprise,
+                                  instance=Membership(enterprise=enterprise))
+        if not add_form.fields["chain"].queryset.exists():
+            add_form = None
+    return render(request, "enterprises/detail.html", {
+        "enterprise": enterprise, "memberships": memberships, "add_form": add_form,
+        "can_change": can(request.user, CHANGE, enterprise),
+    })
+
+
+@login_required
+def create(request):
+    user = request.user
+    if not may_create_enterprise(user):
+        raise PermissionDenied(_("无权新建企业。"))
+    chain_required = user.role in (Role.DEPT, Role.CHIEF)
+    form = NewEnterpriseForm(request.POST or None, user=user, chain_required=chain_required,
+                             initial={"chain": request.GET.get("chain")})
+    if request.method == "POST" and form.is_valid():
+        chain = form.cleaned_data.get("chain")
+        pairs = [(chain, form.cleaned_data["role"])] if chain else []
+        data = model_data(form, EnterpriseForm.Meta.fields)
+        enterprise = save_with(form, lambda: enterprise_services.create_enterprise(user, data, pairs))
+        if enterprise:
+            messages.success(request, _("已新建企业“%(name)s”。") % {"name": enterprise.name})
+            return redirect("enterprises:detail", enterprise.pk)
+    return render(request, "web/form_page.html", {
+        "form": form, "title": _("新建企业"), "back_url": reverse("enterprises:list"), "back_label": _("企业")})
+
+
+@login_required
+def edit(request, pk):
+    enterprise = get_object_or_404(Enterprise.objects.restrict(request.user, VIEW), pk=pk)
+    if not can(request.user, CHANGE, enterprise):
+        raise PermissionDenied(_("无权修改该企业。"))
+    name = enterprise.name
+    form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = save_with(form, lambda: enterprise_services.update_enterprise(
+            request.user, enterprise, model_data(form), version=form.cleaned_data.get("version")))
+        if saved:
+            messages.success(request, _("已保存。"))
+            return redirect("enterprises:detail", enterprise.pk)
+    return render(request, "web/form_page.html", {
+        "form": form, "title": _("编辑企业：%(name)s") % {"name": name},
+        "back_url": reverse("enterprises:detail", args=[enterprise.pk]), "back_label": name})
+
+
+@login_required
+def membership_add(request, pk):
+    enterprise = get_object_or_404(Enterprise.objects.restrict(request.user, VIEW), pk=pk)
+    if not may(request.user, ADD, Membership):
+        raise PermissionDenied(_("无权将企业加入产业链。"))
+    form = MembershipForm(request.POST or None, user=request.user, enterprise=enterprise,
+                          instance=Membership(enterprise=enterprise))
+    if request.method == "POST" and form.is_valid():
+        data = {"enterprise": enterprise, **model_data(form, ["chain", "role"])}
+        row = save_with(form, lambda: services.create(request.user, Membership, data))
+        if row:
+            messages.success(request, _("已将企业加入“%(chain)s”产业链。") % {"chain": row.chain.name})
+            return redirect("enterprises:detail", enterprise.pk)
+    return render(request, "web/form_page.html", {
+        "form": form, "title": _("加入产业链"), "back_url": reverse("enterprises:detail", args=[enterprise.pk]),
+        "back_label": enterprise.name})
+
+
+def _membership(user, pk):
+    return get_object_or_404(Membership.objects.restrict(user, VIEW).select_related("enterprise", "chain"), pk=pk)
+
+
+@login_required
+def membership_edit(request, pk):
+    membership = _membership(request.user, pk)
+    if not can(request.user, CHANGE, membership):
+        raise PermissionDenied(_("无权修改该产业链成员。"))
+    enterprise, chain = membership.enterprise, membership.chain
+    form = MembershipForm(request.POST or None, instance=membership, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = save_with(form, lambda: services.update(
+            request.user, membership, {"role": form.cleaned_data["role"]}, version=form.cleaned_data.get("version")))
+        if saved:
+            messages.success(request, _("已保存。"))
+            return redirect("enterprises:detail", enterprise.pk)
+    return render(request, "web/form_page.html", {
+        "form": form, "title": _("修改链上角色：%(chain)s") % {"chain": chain.name},
+        "back_url": reverse("enterprises:detail", args=[enterprise.pk]), "back_label": enterprise.name})
+
+
+@login_required
+@require_POST
+def membership_delete(request, pk):
+    membership = _membership(request.user, pk)
+    if not can(request.user, DELETE, membership):
+        raise PermissionDenied(_("无权移除该产业链成员。"))
+    enterprise = membership.enterprise
+    form = DeleteForm(request.POST)
+    if form.is_valid():
+        done = save_with(form, lambda: services.delete(request.user, membership,
+                                                       version=form.cleaned_data.get("version")) or True)
+        if done:
+            messages.success(request, _("已将企业移出“%(chain)s”产业链。") % {"chain": membership.chain.name})
+        else:
+            messages.error(request, " ".join(form.non_field_errors()))
+    return redirect("enterprises:detail", enterprise.pk)

@@ -1,0 +1,95 @@
+"""Form helpers shared by the pages: forms validate and render; saving always goes through a service."""
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from chainchief.core.services import Conflict
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("用户名或密码错误，请重新输入（密码区分大小写）。"),
+        "inactive": _("该账号已停用，请联系系统管理员。"),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("用户名")
+        self.fields["password"].label = _("密码")
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+
+class VersionField(forms.IntegerField):
+    """The version the user read, sent back for optimistic locking."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, min_value=0, **kwargs)
+
+
+def style(form):
+    """Bootstrap classes on every visible widget."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+    return form
+
+
+class StyledModelForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+def save_with(form, action):
+    """Run ``action()`` (a service call). Returns its result, or None with the errors put on ``form``.
+
+    A validation error from the model lands on its field; a stale version or a clash with another row
+    becomes a message at the top of the form. PermissionDenied is not caught: it is a 403.
+    """
+    try:
+        return action()
+    except Conflict as exc:
+        form.add_error(None, str(exc))
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                target = field if field in form.fields else None
+                for error in errors:
+                    form.add_error(target, error if target else f"{_label(form, field)}：{error.messages[0]}")
+        else:
+            form.add_error(None, exc)
+    return None
+
+
+def _label(form, name):
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    if model is not None and name != NON_FIELD_ERRORS:
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except Exception:
+            pass
+    return name
+
+
+def model_data(form, fields=None):
+    """The cleaned values of ``fields`` (default: the form's model fields) as a service's data dict."""
+    names = fields or list(form._meta.fields or form.fields)
+    return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data and name != "version"}
