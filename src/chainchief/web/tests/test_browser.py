@@ -37,6 +37,7 @@ def test_coordinator_walks_through_chains(page, demo_live, artifacts):
     page.get_by_label("密码").fill("wrong")
     page.get_by_role("button", name="登录").click()
     assert page.get_by_role("alert").inner_text().startswith("用户名或密码错误")
+    page.screenshot(path=os.path.join(artifacts, "login-error.png"))
 
     log_in(page, base, "coordinator")
     cards = page.locator(".cc-chain-card")
