@@ -2,13 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from chainchief.api.api import api
+from chainchief.core.views import health
 
 urlpatterns = [
+    path("healthz", health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("chains/", include("chainchief.chains.urls")),
     path("enterprises/", include("chainchief.enterprises.urls")),
     path("audit/", include("chainchief.audit.urls")),
+    path("monitoring/", include("chainchief.monitoring.urls")),
     path("", include("chainchief.web.urls")),
 ]

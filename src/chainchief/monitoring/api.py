@@ -103,7 +103,7 @@ def monitoring_chains(request, period: str | None = None, limit: int = 1000, off
     p = _period(user, period)
     if p is None:
         return {"period": None, "city": None, "count": 0, "items": []}
-    rows = report.chain_rows(user, p)
+    rows = report.cached_chain_rows(user, p)
     city = None
     if user.region_id:
         c = report.city_figures(user, user.region, p)

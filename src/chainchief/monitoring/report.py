@@ -82,11 +82,54 @@ class CityRow:
     above_scale: int
 
 
-def _index(rows):
+@dataclass(frozen=True)
+class Fig:
+    """The few fields of a ChainFigure the report needs (plain tuples are much cheaper than model rows)."""
+
+    revenue: Decimal
+    comparable_current: Decimal
+    comparable_previous: Decimal
+    comparable_units: int
+    reporters: int
+    members: int
+    above_scale: int
+
+
+_FIG_FIELDS = ("chain_id", "period", "revenue", "comparable_current", "comparable_previous", "comparable_units",
+               "reporters", "members", "above_scale")
+
+
+def _index(queryset):
     by = defaultdict(dict)
-    for f in rows:
-        by[f.chain_id][Period.of(f.period)] = f
+    for chain_id, period, *values in queryset.values_list(*_FIG_FIELDS):
+        by[chain_id][Period(period.year, period.month)] = Fig(*values)
     return by
+
+
+def figures_version():
+    """Changes whenever the pre-aggregated figures are refreshed (new rows get new ids)."""
+    from django.db.models import Count, Max
+
+    v = ChainFigure.objects.aggregate(m=Max("id"), n=Count("id"))
+    return f"{v['m']}-{v['n']}"
+
+
+def cached_chain_rows(user, period, chains=None, *, with_series=True, timeout=300):
+    """chain_rows, cached per (figures version, period, the chains asked for): the cockpit answers from memory
+    until the next refresh. Permission is applied before the key is made, so users share only what each may
+    see."""
+    from django.core.cache import cache
+
+    chains = list(chains if chains is not None else
+                  Chain.objects.restrict(user, VIEW).filter(is_active=True).select_related("tier", "region"))
+    check_may_read(user)
+    key = "monitoring:rows:{}:{}:{}:{}".format(figures_version(), period, with_series,
+                                              ",".join(str(c.pk) for c in sorted(chains, key=lambda c: c.pk)))
+    rows = cache.get(key)
+    if rows is None:
+        rows = chain_rows(user, period, chains, with_series=with_series)
+        cache.set(key, rows, timeout)
+    return rows
 
 
 def _ttm(figs, p):
@@ -116,9 +159,7 @@ def chain_rows(user, period, chains=None, *, with_series=True):
     filters = {"chain_id__in": ids, "period__lte": period.first_day}
     if not with_series:
         filters["period__in"] = [period.first_day, period.shift(-12).first_day, Period(period.year - 1, 12).first_day]
-    figures = _index(ChainFigure.objects.restrict(user, VIEW).filter(**filters).only(
-        "chain_id", "period", "revenue", "comparable_current", "comparable_previous", "comparable_units",
-        "reporters", "members", "above_scale"))
+    figures = _index(ChainFigure.objects.restrict(user, VIEW).filter(**filters))
     targets = {(t.chain_id, t.year): t.revenue for t in ChainTarget.objects.filter(chain_id__in=ids,
                                                                                     year=period.year)}
     settings_cache = {}

@@ -48,7 +48,7 @@ def cockpit(request):
     context = {"periods": periods, "period": period, "notice": notice}
     if period is None:
         return render(request, "monitoring/cockpit.html", context)
-    rows = report.chain_rows(user, period)
+    rows = report.cached_chain_rows(user, period)
     city = report.city_figures(user, user.region, period) if user.region_id else None
     by_tier = defaultdict(lambda: {"revenue": 0.0, "count": 0})
     for r in rows:
@@ -86,7 +86,7 @@ def chain_monitor(request, pk):
     context = {"chain": chain, "periods": periods, "period": period, "notice": notice}
     if period is None:
         return render(request, "monitoring/chain.html", context)
-    row = report.chain_rows(user, period, chains=[chain])[0]
+    row = report.cached_chain_rows(user, period, chains=[chain])[0]
     alerts = report.enterprise_alerts(user, period, chain)
     # Top enterprises of the chain this period — only those the user may see.
     visible = Membership.objects.restrict(user, VIEW).filter(chain=chain).values("enterprise")
