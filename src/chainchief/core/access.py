@@ -22,6 +22,7 @@ class Access:
     enterprise: str | None = None  # path to an Enterprise ("pk" for Enterprise itself)
     # Only region-wide roles (admin, coordinator) may add or delete objects of this model.
     region_managed: bool = False
-    # An enterprise user keeps these rows of its own enterprise itself (its profile, its monthly figures);
-    # everything else about an enterprise (memberships, qualifications) it may only read.
-    self_service: bool = False
+    # Actions an enterprise user performs itself on these rows of its own enterprise: ("change",) for its
+    # profile, ("add", "change") for its monthly figures. Everything else about an enterprise (memberships,
+    # qualifications) it may only read.
+    self_service: tuple = ()

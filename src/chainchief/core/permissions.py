@@ -32,8 +32,8 @@ RULES = {
                         AGGREGATE: {VIEW: REGION}},
     Role.ENTERPRISE: {REFERENCE: {VIEW: REGION}, CHAIN: {VIEW: ENTERPRISES}, ENTERPRISE: {VIEW: ENTERPRISES}},
 }
-# Self-service rows (access.self_service): an enterprise user adds and changes them for its own enterprise.
-SELF_SERVICE = {Role.ENTERPRISE: {ADD: ENTERPRISES, CHANGE: ENTERPRISES}}
+# Self-service rows (access.self_service): the roles that act on them for their own enterprises.
+SELF_SERVICE = {Role.ENTERPRISE: ENTERPRISES}
 REGION_WIDE_ROLES = {Role.ADMIN, Role.COORDINATOR}
 
 
@@ -46,8 +46,8 @@ def scope_for(user, model, action):
     access = model.access
     if access.region_managed and action in (ADD, DELETE) and user.role not in REGION_WIDE_ROLES:
         return None
-    if access.self_service and action in SELF_SERVICE.get(user.role, {}):
-        return SELF_SERVICE[user.role][action]
+    if action in access.self_service and user.role in SELF_SERVICE:
+        return SELF_SERVICE[user.role]
     return RULES.get(user.role, {}).get(access.kind, {}).get(action)
 
 

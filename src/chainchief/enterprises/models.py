@@ -24,7 +24,7 @@ class Enterprise(BaseModel):
     description = models.TextField(_("简介"), blank=True)
     is_sample = models.BooleanField(_("样例数据"), default=False)
 
-    access = Access(kind=ENTERPRISE, region="region", enterprise="pk", self_service=True)
+    access = Access(kind=ENTERPRISE, region="region", enterprise="pk", self_service=("change",))
 
     class Meta:
         verbose_name = _("企业")

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from chainchief.accounts.models import Role
 from chainchief.core import services
-from chainchief.core.permissions import ADD, CHANGE, DELETE, ENTERPRISES, VIEW, can, may, scope_for
+from chainchief.core.permissions import ADD, CHANGE, DELETE, VIEW, can, may
 from chainchief.enterprises import queries
 from chainchief.enterprises import services as enterprise_services
 from chainchief.enterprises.forms import (
@@ -23,8 +23,7 @@ PER_PAGE = 20
 
 
 def may_create_enterprise(user):
-    """A new enterprise can never lie in a scope of "the user's own enterprises" (self-service ADD)."""
-    return scope_for(user, Enterprise, ADD) not in (None, ENTERPRISES)
+    return may(user, ADD, Enterprise)
 
 
 @login_required

@@ -35,7 +35,8 @@ class MonthlyStat(BaseModel):
     employees = models.PositiveIntegerField(_("从业人员（人）"), null=True, blank=True)
     import_batch = models.BigIntegerField(_("导入批次"), null=True, blank=True, editable=False)
 
-    access = Access(kind=ENTERPRISE, region="enterprise__region", enterprise="enterprise", self_service=True)
+    access = Access(kind=ENTERPRISE, region="enterprise__region", enterprise="enterprise",
+                    self_service=("add", "change"))
 
     FIGURES = ("revenue", "gross_output", "profit", "tax", "rd_spend", "employees")
 
