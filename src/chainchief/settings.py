@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "chainchief.chains",
     "chainchief.enterprises",
     "chainchief.monitoring",
+    "chainchief.imports",
     "chainchief.api",
     "chainchief.web",
     "chainchief.demo",

@@ -13,5 +13,6 @@ urlpatterns = [
     path("enterprises/", include("chainchief.enterprises.urls")),
     path("audit/", include("chainchief.audit.urls")),
     path("monitoring/", include("chainchief.monitoring.urls")),
+    path("imports/", include("chainchief.imports.urls")),
     path("", include("chainchief.web.urls")),
 ]

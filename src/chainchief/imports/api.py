@@ -1,0 +1,189 @@
+"""Import API: upload a file for a dry run (or a direct commit), read a batch, commit, roll back, confirm
+name matches, download templates and error files; and the enterprise list export."""
+from datetime import datetime
+from typing import Any
+
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from chainchief.core.api_crud import paginate
+from chainchief.core.permissions import VIEW
+from chainchief.imports import kinds, services, workbooks
+from chainchief.imports.export import export_response
+
+router = Router(tags=["数据导入"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class BatchOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    file_name: str
+    sha256: str
+    size: int
+    user: str | None
+    created_at: datetime
+    finished_at: datetime | None
+    committed_at: datetime | None
+    rolled_back_at: datetime | None
+    status: str
+    status_label: str
+    message: str
+    replaces_id: int | None
+    sheet: str
+    header_row: int | None
+    columns: list[Any]
+    total_rows: int
+    new_count: int
+    updated_count: int
+    unchanged_count: int
+    error_count: int
+    errors: list[Any]
+    errors_truncated: bool
+    preview: list[Any]
+    matches: list[Any]
+    progress: int
+    progress_total: int
+    can_commit: bool
+    can_rollback: bool
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_status_label(obj):
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_user(obj):
+        return obj.user.get_username() if obj.user_id else None
+
+
+class BatchBrief(Schema):
+    id: int
+    kind: str
+    file_name: str
+    user: str | None
+    created_at: datetime
+    status: str
+    total_rows: int
+    new_count: int
+    updated_count: int
+    unchanged_count: int
+    error_count: int
+
+    @staticmethod
+    def resolve_user(obj):
+        return obj.user.get_username() if obj.user_id else None
+
+
+class MatchIn(Schema):
+    key: str
+    enterprise_id: int | None = None
+
+
+class BatchFilters(Schema):
+    kind: str | None = None
+    status: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def _batch(request, pk):
+    return get_object_or_404(services.batches_for(request.auth), pk=pk)
+
+
+@router.post("/imports", response={201: BatchOut}, summary="上传导入文件（默认仅校验）", operation_id="create_import")
+def create_import(request, file: UploadedFile = File(...), kind: str = Form(...), dry_run: bool = Form(True)):
+    batch = services.start(request.auth, file, file.name, kind)
+    services.run(batch, request.auth, write=not dry_run)
+    return 201, _batch(request, batch.pk)
+
+
+@router.get("/imports", response=dict, summary="导入批次列表", operation_id="list_imports")
+def list_imports(request, params: Query[BatchFilters]):
+    qs = services.batches_for(request.auth)
+    if params.kind:
+        qs = qs.filter(kind=params.kind)
+    if params.status:
+        qs = qs.filter(status=params.status)
+    page = paginate(qs, params.limit, params.offset)
+    page["items"] = [BatchBrief.from_orm(b).dict() for b in page["items"]]
+    return page
+
+
+@router.get("/imports/templates/{kind}", summary="下载导入模板", operation_id="import_template")
+def import_template(request, kind: str):
+    k = kinds.get(kind)
+    return FileResponse(workbooks.template(k), as_attachment=True, filename=f"{k.label}导入模板.xlsx",
+                        content_type=XLSX)
+
+
+@router.get("/imports/{int:pk}", response=BatchOut, summary="导入批次详情", operation_id="get_import")
+def get_import(request, pk: int):
+    return _batch(request, pk)
+
+
+@router.post("/imports/{int:pk}/commit", response=BatchOut, summary="提交导入", operation_id="commit_import")
+def commit_import(request, pk: int):
+    batch = services.commit(_batch(request, pk), request.auth)
+    return _batch(request, batch.pk)
+
+
+@router.post("/imports/{int:pk}/rollback", response=BatchOut, summary="撤销导入", operation_id="rollback_import")
+def rollback_import(request, pk: int):
+    batch = services.rollback(_batch(request, pk), request.auth)
+    return _batch(request, batch.pk)
+
+
+@router.post("/imports/{int:pk}/matches", response=BatchOut, summary="确认企业名称匹配",
+             operation_id="confirm_import_match")
+def confirm_match(request, pk: int, payload: MatchIn):
+    batch = services.confirm_match(_batch(request, pk), request.auth, payload.key, payload.enterprise_id)
+    return _batch(request, batch.pk)
+
+
+@router.get("/imports/{int:pk}/errors", summary="下载错误明细（原表加错误列）", operation_id="import_errors")
+def import_errors(request, pk: int):
+    batch = _batch(request, pk)
+    data = workbooks.with_errors(services.file_path(batch), batch.errors, batch.header_row)
+    name = batch.file_name.rsplit(".", 1)[0]
+    return FileResponse(data, as_attachment=True, filename=f"{name}-错误明细.xlsx", content_type=XLSX)
+
+
+class ExportParams(Schema):
+    format: str = "xlsx"
+    q: str | None = None
+    chain: int | None = None
+    uscc: str | None = None
+    qualification: str | None = None
+    region: int | None = None
+    above_scale: bool | None = None
+    role: str | None = None
+
+
+ENTERPRISE_COLUMNS = [
+    ("uscc", "统一社会信用代码"), ("name", "企业名称"), ("short_name", "简称"), ("region__name", "所在区县"),
+    ("address", "地址"), ("founded_on", "成立日期"), ("is_above_scale", "规上企业"),
+    (lambda e: "、".join(m.chain.name for m in e.memberships.all()), "产业链"),
+    (lambda e: "、".join(m.get_role_display() for m in e.memberships.all()), "链上角色"),
+    ("contact_name", "联系人"), ("contact_phone", "联系电话"),
+]
+
+
+@router.get("/enterprises/export", summary="导出企业名录（xlsx/csv）", operation_id="export_enterprises",
+            tags=["企业"])
+def export_enterprises(request, params: Query[ExportParams]):
+    from chainchief.enterprises import queries
+    from chainchief.enterprises.models import Enterprise
+
+    qs = queries.enterprises_with_details().restrict(request.auth, VIEW)
+    qs = queries.search(qs, q=params.q, chain=params.chain, uscc_code=params.uscc,
+                        qualification=params.qualification, region=params.region, above_scale=params.above_scale,
+                        role=params.role)
+    assert qs.model is Enterprise
+    return export_response(qs.iterator(chunk_size=2000), ENTERPRISE_COLUMNS, params.format, "企业名录")

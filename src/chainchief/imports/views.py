@@ -1,0 +1,162 @@
+"""Import pages: upload → preview (counts, errors, matches awaiting confirmation) → commit; batch history; a
+progress bar polled with htmx while a large file is read."""
+import threading
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import close_old_connections
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from chainchief.imports import kinds, services, workbooks
+from chainchief.imports.api import XLSX
+from chainchief.imports.models import ImportBatch
+from chainchief.imports.readers import FileError, max_bytes
+
+# Files larger than this are read outside the request; the page shows a progress bar meanwhile.
+BACKGROUND_BYTES = int(getattr(settings, "IMPORT_BACKGROUND_BYTES", 5 * 1024 * 1024))
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label="导入类型")
+    file = forms.FileField(label="文件", help_text="支持 .xlsx 与 .csv（UTF-8 或 GBK 编码）")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, v.label) for k, v in kinds.registry().items() if v.allowed(user)]
+        self.fields["file"].widget.attrs["accept"] = ".xlsx,.xls,.csv"
+
+
+def _run_later(batch_id, user_id, write):
+    def work():
+        from django.contrib.auth import get_user_model
+
+        close_old_connections()
+        try:
+            batch = ImportBatch.objects.get(pk=batch_id)
+            services.run(batch, get_user_model().objects.get(pk=user_id), write=write)
+        except Exception as exc:  # the batch shows what went wrong
+            ImportBatch.objects.filter(pk=batch_id).update(status="failed", message=f"处理失败：{exc}")
+        finally:
+            close_old_connections()
+
+    threading.Thread(target=work, name=f"import-{batch_id}", daemon=True).start()
+
+
+@login_required
+def upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            batch = services.start(request.user, f, f.name, form.cleaned_data["kind"])
+        except (FileError, ValidationError, PermissionDenied) as exc:
+            form.add_error("file", exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+        else:
+            if batch.size > BACKGROUND_BYTES:
+                _run_later(batch.pk, request.user.pk, False)
+            else:
+                services.run(batch, request.user)
+            return redirect("imports:detail", pk=batch.pk)
+    templates = [(k, v.label) for k, v in kinds.registry().items() if v.allowed(request.user)]
+    recent = services.batches_for(request.user)[:5]
+    return render(request, "imports/upload.html", {
+        "form": form, "templates": templates, "recent": recent, "max_mb": max_bytes() // 1048576,
+    })
+
+
+def _batch(request, pk):
+    return get_object_or_404(services.batches_for(request.user), pk=pk)
+
+
+@login_required
+def detail(request, pk):
+    batch = _batch(request, pk)
+    own = batch.user_id == request.user.pk or request.user.is_superuser
+    return render(request, "imports/detail.html", {"batch": batch, "own": own})
+
+
+@login_required
+def progress(request, pk):
+    batch = _batch(request, pk)
+    response = render(request, "imports/_progress.html", {"batch": batch})
+    if not batch.is_running and request.htmx:
+        response["HX-Refresh"] = "true"  # done: show the full preview
+    return response
+
+
+@login_required
+@require_POST
+def commit(request, pk):
+    batch = _batch(request, pk)
+    try:
+        if batch.size > BACKGROUND_BYTES:
+            services._own(batch, request.user)
+            if not batch.can_commit:
+                raise ValidationError("该批次当前不能提交。")
+            _run_later(batch.pk, request.user.pk, True)
+            messages.info(request, "正在导入，请稍候。")
+        else:
+            batch = services.commit(batch, request.user)
+            if batch.status == "committed":
+                messages.success(request, f"导入完成：新增 {batch.new_count} 行，更新 {batch.updated_count} 行。")
+            else:
+                messages.error(request, batch.message or "导入未完成。")
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+    return redirect("imports:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def rollback(request, pk):
+    batch = _batch(request, pk)
+    try:
+        services.rollback(batch, request.user)
+        messages.success(request, "已撤销该批次，数据已恢复为导入前的值。")
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+    return redirect("imports:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def confirm(request, pk):
+    batch = _batch(request, pk)
+    choice = request.POST.get("enterprise")
+    try:
+        services.confirm_match(batch, request.user, request.POST.get("key", ""),
+                               int(choice) if choice and choice.isdigit() else None)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+    return redirect("imports:detail", pk=pk)
+
+
+@login_required
+def history(request):
+    qs = services.batches_for(request.user)
+    kind = request.GET.get("kind")
+    if kind:
+        qs = qs.filter(kind=kind)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "imports/list.html", {"page": page, "kinds": kinds.registry(), "kind": kind})
+
+
+@login_required
+def template(request, kind):
+    k = kinds.get(kind)
+    return FileResponse(workbooks.template(k), as_attachment=True, filename=f"{k.label}导入模板.xlsx",
+                        content_type=XLSX)
+
+
+@login_required
+def errors(request, pk):
+    batch = _batch(request, pk)
+    data = workbooks.with_errors(services.file_path(batch), batch.errors, batch.header_row)
+    name = batch.file_name.rsplit(".", 1)[0]
+    return FileResponse(data, as_attachment=True, filename=f"{name}-错误明细.xlsx", content_type=XLSX)
