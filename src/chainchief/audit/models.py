@@ -49,7 +49,8 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("修改后"), null=True, blank=True)
 
     objects = AuditQuerySet.as_manager()
-    access = Access(kind=AUDIT)
+    # Events belong to the region of the user who caused them; failed logins (no user) only admins see.
+    access = Access(kind=AUDIT, region="user__region")
 
     class Meta:
         verbose_name = _("审计记录")

@@ -19,7 +19,7 @@ def validate(value: str) -> str:
     if not code:
         raise ValidationError(_("统一社会信用代码不能为空。"), code="required")
     try:
-        return _uscc.validate(code)
+        return _validate(code)
     except InvalidLength:
         raise ValidationError(
             _("统一社会信用代码应为 18 位，实为 %(n)d 位。"), code="length", params={"n": len(code)})
@@ -29,10 +29,30 @@ def validate(value: str) -> str:
             params={"right": _uscc.calc_check_digit(code), "wrong": code[-1]})
     except InvalidFormat:
         raise ValidationError(
-            _("统一社会信用代码格式错误：前 8 位应为数字，其余为数字或大写字母（不含 I、O、Z、S、V）。"),
+            _("统一社会信用代码格式错误：第 3—8 位为行政区划码（数字），其余为数字或大写字母（不含 I、O、Z、S、V）。"),
             code="format")
     except StdnumError:
         raise ValidationError(_("统一社会信用代码无效。"), code="invalid")
+
+
+# GB 32100-2015: the first character is the registering authority (1–9, A–G, N, Y), the second the kind of
+# organisation (a digit), then a six-digit division code.
+_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_AUTHORITIES = "123456789ABCDEFGNY"
+
+
+def _validate(code):
+    try:
+        return _uscc.validate(code)
+    except InvalidFormat:
+        # python-stdnum wants a digit first; the standard also allows a letter for the registering authority
+        # (e.g. N for agricultural bodies, Y for others). Check the structure and the checksum ourselves.
+        if (len(code) == 18 and code[0] in _AUTHORITIES and code[1:8].isdigit()
+                and all(c in _ALPHABET for c in code)):
+            if code[-1] != _uscc.calc_check_digit(code):
+                raise InvalidChecksum()
+            return code
+        raise
 
 
 def with_check_digit(body17: str) -> str:

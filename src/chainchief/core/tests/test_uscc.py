@@ -198,3 +198,14 @@ def test_wrong_check_character_on_a_real_code(coordinator):
     bad = wrong_check_char(PUBLISHED[1])
     r = coordinator.post("/api/v1/enterprises", {"uscc": bad, "name": "错误"})
     assert r.status_code == 400 and f"应为 {PUBLISHED[1][-1]}" in r.json()["errors"]["uscc"][0]
+
+
+def test_letter_authority_codes_are_accepted():
+    # GB 32100-2015 allows a letter as the registering authority (N: agriculture, Y: others). The check
+    # character is computed here with the standard's weights, not by the code under test.
+    weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    body = "N2370702MA3C00000"
+    check = alphabet[(31 - sum(alphabet.index(c) * w for c, w in zip(body, weights)) % 31) % 31]
+    assert uscc.validate(body.lower() + check.lower()) == body + check
+    assert "校验位" in _message(body + alphabet[(alphabet.index(check) + 1) % 31])
