@@ -130,6 +130,7 @@ def _mount():
     for router in (core_router, accounts_router, chains_router, enterprises_router, monitoring_router,
                    audit_router):
         api.add_router("", router)
+    api.add_router("", "chainchief.chains.map_api.router")
     api.add_router("", "chainchief.imports.api.router")
 
 

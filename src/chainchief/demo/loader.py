@@ -39,6 +39,7 @@ def load(seed=2021, stdout=None):
     if not MonthlyStat.objects.exists():
         _load_figures(seed, stdout)
         added = True
+    added = _load_maps(seed, stdout) or added
     return added
 
 
@@ -207,3 +208,81 @@ def _users(city, chains, departments, enterprises):
     commissioner.enterprises.set(enterprises[1:11])
     enterprise_user = make("enterprise", Role.ENTERPRISE, enterprises[0].name)
     enterprise_user.enterprises.set([enterprises[0]])
+
+
+def _load_maps(seed, stdout):
+    """The chain maps: segments, enterprises placed on them, key technologies and cross-chain links. Added to a
+    demo that has none yet; the sample enterprises are spread by each segment's profile (see data.CHAIN_MAPS)."""
+    from collections import defaultdict
+
+    from chainchief.chains.models import KeyTechnology, MapSettings, Segment, SegmentLink, SegmentPlacement
+
+    city = Region.objects.filter(code=data.CITY[1]).first()
+    if city is None or Segment.objects.filter(chain__region=city).exists():
+        return False
+    rng = random.Random(seed + 7)
+    MapSettings.objects.get_or_create(region=city)
+    chains = {c.name: c for c in Chain.objects.filter(region=city)}
+    segments = {}
+    for chain_name, specs in data.CHAIN_MAPS.items():
+        chain = chains.get(chain_name)
+        if chain is None:
+            continue
+        members = list(Membership.objects.filter(chain=chain).select_related("enterprise").order_by("id"))
+        leaders = [m for m in members if m.role != MembershipRole.SUPPORTING]
+        above = [m for m in members if m.role == MembershipRole.SUPPORTING and m.enterprise.is_above_scale]
+        below = [m for m in members if m.role == MembershipRole.SUPPORTING and not m.enterprise.is_above_scale]
+        parents = {parent for *_rest, parent in specs if parent}
+        own, placed, strong = {}, defaultdict(list), []
+        for order, (stage, name, products, profile, parent) in enumerate(specs, start=1):
+            seg = Segment.objects.create(chain=chain, stage=stage, name=name, key_products=products, order=order,
+                                         parent=own.get(parent), description=f"{chain_name}产业链{name}环节。")
+            own[name] = seg
+            segments[(chain_name, name)] = seg
+            if name in parents:
+                continue  # enterprises sit on the segments below it
+            placed[seg] = _profile_picks(rng, profile, leaders, above, below)
+            if profile == "strong":
+                strong.append(seg)
+        unplaced = [m for m in members if not any(m in picks for picks in placed.values())]
+        for m in unplaced:  # every enterprise of the chain stands somewhere on its map
+            placed[rng.choice(strong)].append(m)
+        for seg, picks in placed.items():
+            for m in dict.fromkeys(picks):
+                SegmentPlacement.objects.create(segment=seg, membership=m)
+    for chain_name, seg_name, name, status, whose, external in data.KEY_TECHNOLOGIES:
+        seg = segments.get((chain_name, seg_name))
+        if seg is None:
+            continue
+        holder = (Membership.objects.filter(chain=seg.chain, role=whose).select_related("enterprise")
+                  .order_by("id").first() if whose else None)
+        KeyTechnology.objects.create(segment=seg, name=name, status=status, external_party=external,
+                                     enterprise=holder.enterprise if holder else None,
+                                     enterprise_role="holder" if holder else "target")
+    for source, target, kind, note in data.SEGMENT_LINKS:
+        if source in segments and target in segments:
+            SegmentLink.objects.create(source=segments[source], target=segments[target], kind=kind, note=note)
+    if stdout:
+        stdout.write(f"demo: chain maps with {len(segments)} segments")
+    return True
+
+
+def _profile_picks(rng, profile, leaders, above, below):
+    """Enterprises for a segment of the given profile (see data.CHAIN_MAPS)."""
+
+    def some(pool, k, fallback=()):
+        pool = list(pool) or list(fallback)
+        return rng.sample(pool, min(k, len(pool)))
+
+    if profile == "strong":
+        rest = [m for m in above + below]
+        picks = some(leaders, 2) + some(above, 3, below)
+        return picks + some([m for m in rest if m not in picks], rng.randint(0, 2))
+    if profile == "weak":
+        pattern = rng.choice(["above+below", "2above+below", "leader+below"])
+        if pattern == "leader+below":
+            return some(leaders, 1) + some(below, 1, above)
+        return some(above, 2 if pattern.startswith("2") else 1, below) + some(below, 1, above)
+    if profile == "small":
+        return some(below, rng.choice([1, 2]), above)
+    return []
