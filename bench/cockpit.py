@@ -59,6 +59,7 @@ def main():
     api_t = timed(api, runs=args.runs)
     page_t = timed(page, runs=args.runs)
     trivial_rps = throughput(trivial)
+    me_rps = throughput(lambda: client.get("/api/v1/me"))
     api_rps = throughput(api)
 
     rep = Report("cockpit")
@@ -69,6 +70,8 @@ def main():
     rep.add("cockpit page /monitoring/", page_t["median_ms"], "ms", sql_t["median_ms"], "× bare SQL",
             "≤ 1.5× bare SQL", page_t["median_ms"] <= 1.5 * sql_t["median_ms"])
     rep.add("trivial view /healthz throughput", trivial_rps, "req/s")
+    rep.add("authenticated trivial API /api/v1/me", me_rps, "req/s", trivial_rps, "of trivial view",
+            note="session, user and scope lookups: the floor of any page or endpoint that reads data")
     rep.add("monitoring API throughput", api_rps, "req/s", trivial_rps, "of trivial view", "≥ 1/3 of trivial",
             api_rps >= trivial_rps / 3)
     rep.print()
