@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := chainchief.settings
 
-.PHONY: run test install deps npm static migrate demo browser clean
+.PHONY: run test install deps npm static migrate demo browser clean bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,3 +47,22 @@ test: deps static browser
 
 clean:
 	rm -rf var test-artifacts
+
+# The benchmark suite on PostgreSQL at province scale (starts PostgreSQL if it is down; generates the
+# synthetic data set once into BENCH_DB). Results: a table on stdout and JSON in bench/results/.
+BENCH_DB ?= chainchief_bench
+BENCH_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+BENCH_SCALE ?= province
+bench: deps
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	@pg_isready -h 127.0.0.1 -p 5432 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -V | tail -n 1) main start
+	@psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$(BENCH_DB)'" | grep -q 1 \
+	  || psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $(BENCH_DB)"
+	DATABASE_URL=$(BENCH_URL) $(PY) manage.py migrate --noinput --verbosity 0
+	@DATABASE_URL=$(BENCH_URL) $(PY) manage.py shell -c "from chainchief.core.models import Region; raise SystemExit(0 if Region.objects.exists() else 1)" \
+	  || DATABASE_URL=$(BENCH_URL) $(PY) manage.py gen_synthetic --scale $(BENCH_SCALE)
+	DATABASE_URL=$(BENCH_URL) $(PY) bench/cockpit.py
+	DATABASE_URL=$(BENCH_URL) $(PY) bench/lists.py
+	DATABASE_URL=$(BENCH_URL) $(PY) bench/chain_map.py
+	DATABASE_URL=$(BENCH_URL) $(PY) bench/imports.py
+	DATABASE_URL=$(BENCH_URL) $(PY) bench/load.py
