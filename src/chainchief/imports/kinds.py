@@ -26,6 +26,8 @@ from chainchief.imports.table import column_letter, is_blank, is_total
 
 PREVIEW_ROWS = 20
 LIMIT = Decimal(10) ** 16
+_PLAIN = re.compile(r"-?[0-9]{1,16}(?:\.[0-9]{1,2})?\Z").match
+_PLAIN_INT = re.compile(r"[0-9]{1,9}\Z").match
 
 USCC = Column("uscc", "统一社会信用代码", "uscc", aliases=(
     "信用代码", "社会信用代码", "统一信用代码", "统一社会信用代码证", "社会统一信用代码", "组织机构代码", "USCC",
@@ -452,8 +454,6 @@ class MonthlyStats(Kind):
             n = len(cells)
             if is_blank(cells):
                 continue
-            if is_total(cells):
-                continue
             total += 1
             if total % 5000 == 0:
                 ctx.progress.tick(total)
@@ -463,6 +463,9 @@ class MonthlyStats(Kind):
             raw = cells[iu] if iu is not None and iu < n else None
             if raw is not None and raw != "" and not is_empty(raw):
                 _, ent, err = index.code(raw)
+                if ent is None and is_total(cells):
+                    total -= 1
+                    continue
                 if err:
                     out.error(row, where["uscc"], raw, err)
                     bad = True
@@ -471,6 +474,9 @@ class MonthlyStats(Kind):
                     bad = True
             else:
                 raw = cells[iname] if iname is not None and iname < n else None
+                if is_total(cells):
+                    total -= 1
+                    continue
                 if is_empty(raw):
                     out.error(row, where.get("uscc") or where.get("name"), None,
                               "统一社会信用代码和企业名称不能都为空。")
@@ -510,6 +516,13 @@ class MonthlyStats(Kind):
             for i, ci, name, factor, unit, nonneg, col in figs:
                 v = cells[ci] if ci < n else None
                 if v is None or v == "":
+                    continue
+                if factor is None and type(v) is str and (_PLAIN_INT(v) if i == 5 else _PLAIN(v)):
+                    if nonneg and v[0] == "-":
+                        out.error(row, col, v, "不能为负数。")
+                        bad = True
+                    else:
+                        values[i] = v  # a plain number goes to the database as written
                     continue
                 try:
                     d = _figure(v, factor, unit, i == 5)
@@ -570,8 +583,9 @@ class MonthlyStats(Kind):
                 if ctx.write and out.ok:
                     now = timezone.now()
                     ctx.committed_at = now
-                    written_updates = stage.write_updates(ctx.batch.pk, user.pk, self.mapped_figures, now)
-                    written_new = stage.write_inserts(ctx.batch.pk, user.pk, now)
+                    written_updates = (stage.write_updates(ctx.batch.pk, user.pk, self.mapped_figures, now)
+                                       if changed else 0)
+                    written_new = stage.write_inserts(ctx.batch.pk, user.pk, now) if new else 0
                     out.updated, out.new = written_updates, written_new
                     q = scope_q(user, self.model, CHANGE)
                     mine = self.model.objects.filter(import_batch=ctx.batch.pk)
@@ -768,8 +782,9 @@ class Stage:
         self.cur.execute(
             f"SELECT s.row_no, e.uscc, e.name, s.period, {cols}, "
             f"CASE WHEN m.id IS NULL THEN 'new' WHEN {self._differs(figures)} THEN 'updated' ELSE 'unchanged' END "
-            f"FROM {self.NAME} s JOIN {ent} e ON e.id = s.enterprise_id "
-            f"LEFT JOIN {self.stat} m ON {self._join()} ORDER BY s.row_no LIMIT {int(limit)}")
+            f"FROM (SELECT * FROM {self.NAME} ORDER BY row_no LIMIT {int(limit)}) s "
+            f"JOIN {ent} e ON e.id = s.enterprise_id "
+            f"LEFT JOIN {self.stat} m ON {self._join()} ORDER BY s.row_no")
         rows = []
         for r in self.cur.fetchall():
             p = r[3] if isinstance(r[3], date) else date.fromisoformat(str(r[3])[:10])

@@ -1,0 +1,217 @@
+"""Import benchmark (not a test): monthly statistics from a 1,000,000-row CSV and a 200,000-row xlsx into the
+configured database, beside PostgreSQL COPY of the same rows into a bare table; peak memory per phase.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/chainchief_bench python bench/imports.py
+    python bench/imports.py --rows 100000 --xlsx-rows 20000      # smaller
+
+Each phase runs in its own process so that its peak RSS is its own. Prints a table and writes JSON into
+bench/results/.
+"""
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chainchief.settings")
+FIELDS = ["统一社会信用代码", "期间", "营业收入（万元）", "工业总产值（万元）", "利润总额（万元）", "税收（万元）",
+          "研发投入（万元）", "从业人员（人）"]
+
+
+def setup_django():
+    import django
+
+    django.setup()
+
+
+def peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def uscc_for(i):
+    from chainchief.core.uscc import with_check_digit
+
+    return with_check_digit(f"91379999B{i:08d}")
+
+
+def periods(first_year, count):
+    out, y, m = [], first_year, 1
+    for _ in range(count):
+        out.append(f"{y:04d}-{m:02d}")
+        m += 1
+        if m > 12:
+            y, m = y + 1, 1
+    return out
+
+
+def rows_for(n_rows, n_ent, first_year):
+    rng = random.Random(2021)
+    months = -(-n_rows // n_ent)
+    done = 0
+    for period in periods(first_year, months):
+        for i in range(n_ent):
+            if done >= n_rows:
+                return
+            base = 1000 + (i % 997) * 37
+            yield [uscc_for(i), period, f"{base * rng.uniform(0.5, 1.5):.2f}", f"{base * 1.1:.2f}",
+                   f"{base * rng.uniform(-0.05, 0.12):.2f}", f"{base * 0.03:.2f}", f"{base * 0.02:.2f}",
+                   str(50 + i % 400)]
+            done += 1
+
+
+def phase_prepare(args):
+    """Migrate, create the synthetic enterprises and a bench user, clear earlier bench figures, write files."""
+    setup_django()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from chainchief.core.models import Region
+    from chainchief.enterprises.models import Enterprise
+    from chainchief.imports.models import ImportBatch
+    from chainchief.monitoring.models import MonthlyStat
+
+    region, _ = Region.objects.get_or_create(code="379999", defaults={"name": "基准测试市", "level": "city"})
+    have = set(Enterprise.objects.filter(uscc__startswith="91379999B").values_list("uscc", flat=True))
+    new = [Enterprise(uscc=uscc_for(i), name=f"基准测试企业{i:06d}有限公司", region=region)
+           for i in range(args.enterprises) if uscc_for(i) not in have]
+    Enterprise.objects.bulk_create(new, batch_size=5000)
+    User = get_user_model()
+    if not User.objects.filter(username="bench").exists():
+        User.objects.create_superuser("bench", password=None, role="admin", region=region)
+    MonthlyStat.objects.filter(enterprise__uscc__startswith="91379999B").delete()
+    ImportBatch.objects.filter(user__username="bench").delete()
+    with open(args.csv, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(FIELDS)
+        w.writerows(rows_for(args.rows, args.enterprises, 2000))
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(args.xlsx, {"constant_memory": True})
+    ws = wb.add_worksheet("月度统计")
+    ws.write_row(0, 0, FIELDS)
+    for r, row in enumerate(rows_for(args.xlsx_rows, args.enterprises, 2100 - 40), start=1):
+        ws.write_string(r, 0, row[0])
+        ws.write_string(r, 1, row[1])
+        for c in range(2, 8):
+            ws.write_number(r, c, float(row[c]))
+    wb.close()
+    return {"enterprises": args.enterprises, "csv_bytes": os.path.getsize(args.csv),
+            "xlsx_bytes": os.path.getsize(args.xlsx)}
+
+
+def phase_copy(args):
+    """PostgreSQL COPY of the same CSV into a bare table (no indexes, no constraints)."""
+    setup_django()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return {"skipped": "not PostgreSQL"}
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_copy")
+        cur.execute("CREATE TABLE bench_copy (uscc text, period text, revenue numeric(18,2), "
+                    "gross_output numeric(18,2), profit numeric(18,2), tax numeric(18,2), rd_spend numeric(18,2), "
+                    "employees integer)")
+        started = time.perf_counter()
+        with open(args.csv, "rb") as f:
+            with cur.cursor.copy("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+                while chunk := f.read(1 << 20):
+                    copy.write(chunk)
+        connection.commit() if not connection.get_autocommit() else None
+        elapsed = time.perf_counter() - started
+        cur.execute("SELECT COUNT(*) FROM bench_copy")
+        n = cur.fetchone()[0]
+        cur.execute("DROP TABLE bench_copy")
+    return {"rows": n, "seconds": elapsed, "rows_per_s": n / elapsed}
+
+
+def phase_import(args, path, write=True):
+    setup_django()
+    from django.contrib.auth import get_user_model
+
+    from chainchief.imports import services
+
+    user = get_user_model().objects.get(username="bench")
+    started = time.perf_counter()
+    with open(path, "rb") as f:
+        batch = services.start(user, f, Path(path).name, "monthly_stats")
+    batch = services.run(batch, user, write=write)
+    elapsed = time.perf_counter() - started
+    return {"status": batch.status, "rows": batch.total_rows, "new": batch.new_count, "updated": batch.updated_count,
+            "unchanged": batch.unchanged_count, "errors": batch.error_count, "message": batch.message,
+            "seconds": elapsed, "rows_per_s": batch.total_rows / elapsed}
+
+
+PHASES = {
+    "prepare": phase_prepare,
+    "copy": phase_copy,
+    "csv_import": lambda a: phase_import(a, a.csv),
+    "csv_reimport": lambda a: phase_import(a, a.csv),
+    "csv_dry_run": lambda a: phase_import(a, a.csv, write=False),
+    "xlsx_import": lambda a: phase_import(a, a.xlsx),
+}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rows", type=int, default=1_000_000)
+    p.add_argument("--xlsx-rows", type=int, default=200_000)
+    p.add_argument("--enterprises", type=int, default=20_000)
+    p.add_argument("--dir", default=None, help="where the generated files go (default: a temporary folder)")
+    p.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
+    p.add_argument("--csv", help=argparse.SUPPRESS)
+    p.add_argument("--xlsx", help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.phase:
+        result = PHASES[args.phase](args)
+        result["peak_rss_mb"] = round(peak_mb(), 1)
+        print("RESULT " + json.dumps(result, ensure_ascii=False, default=str))
+        return
+    folder = Path(args.dir or tempfile.mkdtemp(prefix="chainchief-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    csv_path, xlsx_path = folder / "monthly.csv", folder / "monthly.xlsx"
+    results = {}
+    for phase in ("prepare", "copy", "csv_dry_run", "csv_import", "csv_reimport", "xlsx_import"):
+        cmd = [sys.executable, __file__, "--phase", phase, "--rows", str(args.rows), "--xlsx-rows",
+               str(args.xlsx_rows), "--enterprises", str(args.enterprises), "--csv", str(csv_path),
+               "--xlsx", str(xlsx_path)]
+        print(f"… {phase}", file=sys.stderr, flush=True)
+        out = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        line = next((ln for ln in out.stdout.splitlines() if ln.startswith("RESULT ")), None)
+        if line is None:
+            print(out.stdout[-2000:], out.stderr[-4000:], file=sys.stderr)
+            raise SystemExit(f"phase {phase} failed")
+        results[phase] = json.loads(line[7:])
+    copy_rate = results["copy"].get("rows_per_s")
+    print(f"\n{'phase':<14}{'rows':>11}{'seconds':>10}{'rows/s':>11}{'vs COPY':>9}{'peak RSS MB':>13}")
+    for phase, r in results.items():
+        if phase == "prepare":
+            continue
+        rate = r.get("rows_per_s")
+        ratio = f"{rate / copy_rate:.2f}" if rate and copy_rate and phase != "copy" else ""
+        print(f"{phase:<14}{r.get('rows', 0):>11,}{r.get('seconds', 0):>10.2f}{(rate or 0):>11,.0f}{ratio:>9}"
+              f"{r['peak_rss_mb']:>13.1f}")
+    from dj_database_url import parse
+
+    db = parse(os.environ.get("DATABASE_URL", "sqlite://"))
+    record = {"when": datetime.now().isoformat(timespec="seconds"), "machine": platform.platform(),
+              "python": platform.python_version(), "cpus": os.cpu_count(), "database": db.get("ENGINE"),
+              "rows": args.rows, "xlsx_rows": args.xlsx_rows, "enterprises": args.enterprises, "results": results}
+    out = ROOT / "bench" / "results" / f"imports-{datetime.now():%Y%m%d-%H%M%S}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str))
+    print(f"\nwritten {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
