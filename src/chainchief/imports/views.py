@@ -29,7 +29,8 @@ class UploadForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k, v.label) for k, v in kinds.registry().items() if v.allowed(user)]
-        self.fields["file"].widget.attrs["accept"] = ".xlsx,.xls,.csv"
+        self.fields["file"].widget.attrs.update({"accept": ".xlsx,.xls,.csv", "class": "form-control"})
+        self.fields["kind"].widget.attrs["class"] = "form-select"
 
 
 def _run_later(batch_id, user_id, write):
