@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.orm import create_schema
+from pydantic import ConfigDict
 
 from chainchief.core import services
 from chainchief.core.permissions import VIEW
@@ -47,10 +48,18 @@ def paginate(queryset, limit, offset):
             "items": list(queryset[offset:offset + limit])}
 
 
+class InputSchema(Schema):
+    """Input bodies: a foreign key may be sent as ``chain`` or ``chain_id``; an unknown field is a 400, not
+    silently ignored."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+
 def input_schemas(model, fields, name):
     """(create schema, update schema): the update schema has every field optional plus the version."""
-    create_in = create_schema(model, name=f"{name}In", fields=fields)
+    create_in = create_schema(model, name=f"{name}In", fields=fields, base_class=InputSchema)
     update_in = create_schema(model, name=f"{name}Patch", fields=fields, optional_fields=fields,
+                              base_class=InputSchema,
                               custom_fields=[("version", int | None, None)])
     return create_in, update_in
 

@@ -393,3 +393,17 @@ def test_chain_summary_fields(coord, chains):
     assert {d["name"] for d in body["supporting_departments"]} == {"市科学技术局", "市商务局"}
     assert {r["kind"] for r in body["chiefs"]} >= {"chief"}
     assert body["enterprise_count"] == Membership.objects.filter(chain=power).count()
+
+
+def test_foreign_keys_by_either_name_and_unknown_fields_refused(api):
+    from chainchief.chains.models import Chain
+
+    client = api("coordinator")
+    chain = Chain.objects.get(name="高端化工")
+    r = client.patch(f"/api/v1/chains/{chain.pk}", {"tier": None})
+    assert r.status_code == 200 and r.json()["tier_id"] is None
+    tier = Chain.objects.get(name="动力装备").tier_id
+    r = client.patch(f"/api/v1/chains/{chain.pk}", {"tier_id": tier})
+    assert r.status_code == 200 and r.json()["tier_id"] == tier
+    r = client.patch(f"/api/v1/chains/{chain.pk}", {"no_such_field": 1})
+    assert r.status_code == 400 and "no_such_field" in r.json()["errors"]
