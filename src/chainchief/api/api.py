@@ -3,7 +3,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError
 from django.http import Http404
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.renderers import JSONRenderer
 from ninja.errors import ValidationError as NinjaValidationError
@@ -112,11 +112,11 @@ class TokenOut(Schema):
 def issue_token(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:  # django's user_login_failed signal writes the audit row
-        return 401, {"detail": "用户名或密码错误。"}
+        return Status(401, {"detail": "用户名或密码错误。"})
     row, raw = ApiToken.issue(user)
     record(user, AuditAction.TOKEN, user)
-    return 200, {"token": raw, "expires_at": row.expires_at.isoformat(), "username": user.username,
-                 "role": user.role}
+    return Status(200, {"token": raw, "expires_at": row.expires_at.isoformat(), "username": user.username,
+                 "role": user.role})
 
 
 def _mount():

@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.orm import create_schema
 from pydantic import ConfigDict
@@ -116,7 +116,7 @@ def crud(
     def create_object(request, payload: create_in):  # type: ignore[valid-type]
         _require_object(request)
         obj = do_create(request.auth, payload.dict(exclude_unset=True))
-        return 201, base_qs().get(pk=obj.pk)
+        return Status(201, base_qs().get(pk=obj.pk))
 
     @router.patch(f"{path}/{{int:pk}}", response=out, tags=tags, summary=f"修改{verbose}",
                   operation_id=f"update_{name.lower()}")

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from chainchief.core.api_crud import paginate
@@ -101,7 +101,7 @@ def _batch(request, pk):
 def create_import(request, file: UploadedFile = File(...), kind: str = Form(...), dry_run: bool = Form(True)):
     batch = services.start(request.auth, file, file.name, kind)
     services.run(batch, request.auth, write=not dry_run)
-    return 201, _batch(request, batch.pk)
+    return Status(201, _batch(request, batch.pk))
 
 
 @router.get("/imports", response=dict, summary="导入批次列表", operation_id="list_imports")

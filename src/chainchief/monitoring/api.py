@@ -2,7 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from chainchief.analytics.periods import Period, monthly_from_ytd
 from chainchief.analytics.growth import ratio
@@ -194,7 +194,7 @@ def record_stat(request, pk: int, payload: StatIn):
     enterprise = get_object_or_404(Enterprise.objects.restrict(request.auth, VIEW), pk=pk)
     data = payload.dict(exclude_unset=True)
     period, version = data.pop("period"), data.pop("version", None)
-    return 201, services.record_stat(request.auth, enterprise, period, data, version=version)
+    return Status(201, services.record_stat(request.auth, enterprise, period, data, version=version))
 
 
 class TargetOut(Schema):
