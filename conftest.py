@@ -1,6 +1,5 @@
 """Shared test fixtures: the demo data set loaded once per test database, API clients per demo account, and
 Playwright pointed at Debian's Chromium."""
-import json
 import os
 import shutil
 
@@ -40,53 +39,20 @@ def demo_db(db):
     return db
 
 
-class ApiClient:
-    """A Django test client that speaks JSON with a bearer token."""
-
-    def __init__(self, client, token=None):
-        self.client, self.token = client, token
-
-    def _call(self, method, path, body=None, headers=None):
-        extra = {}
-        if self.token:
-            extra["HTTP_AUTHORIZATION"] = f"Bearer {self.token}"
-        for k, v in (headers or {}).items():
-            extra["HTTP_" + k.upper().replace("-", "_")] = v
-        kwargs = {}
-        if body is not None:
-            kwargs = {"data": json.dumps(body), "content_type": "application/json"}
-        return getattr(self.client, method)(path, **kwargs, **extra)
-
-    def get(self, path, **kw):
-        return self._call("get", path, **kw)
-
-    def post(self, path, body=None, **kw):
-        return self._call("post", path, body, **kw)
-
-    def patch(self, path, body=None, **kw):
-        return self._call("patch", path, body, **kw)
-
-    def put(self, path, body=None, **kw):
-        return self._call("put", path, body, **kw)
-
-    def delete(self, path, **kw):
-        return self._call("delete", path, **kw)
-
-
 @pytest.fixture
-def api(demo_db, client):
-    """api(username) → an ApiClient logged in as that demo account; api() → anonymous."""
+def api(demo_db):
+    """api(username) → a JSON client (chainchief.core.testing.JsonClient) with that demo account's bearer
+    token; api() → anonymous."""
+
+    from chainchief.core.testing import JsonClient
 
     def make(username=None):
-        from django.test import Client
-
-        c = Client()
+        client = JsonClient()
         if username is None:
-            return ApiClient(c)
-        r = c.post("/api/v1/auth/token", data=json.dumps({"username": username, "password": PASSWORD}),
-                   content_type="application/json")
+            return client
+        r = client.post("/api/v1/auth/token", {"username": username, "password": PASSWORD})
         assert r.status_code == 200, r.content
-        return ApiClient(c, r.json()["token"])
+        return JsonClient(r.json()["token"])
 
     return make
 

@@ -7,7 +7,7 @@ Goals: cockpit ≤ 1.5× bare SQL; cockpit throughput ≥ 1/3 of the trivial vie
 """
 import argparse
 
-from common import Report, setup_django, throughput, timed
+from common import Report, bench_user, setup_django, throughput, timed
 
 
 def main():
@@ -17,7 +17,6 @@ def main():
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     setup_django()
-    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
 
@@ -25,9 +24,7 @@ def main():
     from chainchief.monitoring import aggregates
     from chainchief.monitoring.models import MonthlyStat
 
-    User = get_user_model()
-    user = (User.objects.get(username=args.user) if args.user else
-            User.objects.filter(role="coordinator").order_by("region__level", "pk").first())
+    user = bench_user(args.user)
     latest = MonthlyStat.objects.order_by("-period").values_list("period", flat=True).first()
     period = Period.parse(args.period) if args.period else Period.of(latest)
     previous = period.shift(-12).first_day

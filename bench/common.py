@@ -29,6 +29,16 @@ def setup_django():
     settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 
+def bench_user(username=None):
+    """The account a benchmark acts as: the one named, else the coordinator of the widest region."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if username:
+        return User.objects.get(username=username)
+    return User.objects.filter(role="coordinator").order_by("region__level", "pk").first()
+
+
 def timed(fn, runs=20, warmup=3):
     """Median and p95 wall time of ``fn()`` in milliseconds."""
     for _ in range(warmup):

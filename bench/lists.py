@@ -5,7 +5,7 @@ Usage: DATABASE_URL=postgres://… python bench/lists.py [--user bench_coordinat
 """
 import argparse
 
-from common import Report, setup_django, throughput, timed
+from common import Report, bench_user, setup_django, throughput, timed
 
 
 def main():
@@ -14,15 +14,12 @@ def main():
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     setup_django()
-    from django.contrib.auth import get_user_model
     from django.test import Client
 
     from chainchief.chains.models import Chain
     from chainchief.enterprises.models import Enterprise
 
-    User = get_user_model()
-    user = (User.objects.get(username=args.user) if args.user else
-            User.objects.filter(role="coordinator").order_by("region__level", "pk").first())
+    user = bench_user(args.user)
     client = Client()
     client.force_login(user)
     some = Enterprise.objects.order_by("pk")[Enterprise.objects.count() // 2]

@@ -12,7 +12,7 @@ from chainchief.chains.models import Chain, ChainRoleKind, ChainTier, WorkModelI
 from chainchief.core import services
 from chainchief.core.permissions import ADD, CHANGE, VIEW, can, may
 from chainchief.enterprises.models import Membership, MembershipRole
-from chainchief.web.forms import model_data, save_with
+from chainchief.web.forms import edit_page, model_data, save_with
 
 
 def _chain(user, pk):
@@ -72,19 +72,9 @@ def create(request):
 @login_required
 def edit(request, pk):
     chain = get_object_or_404(Chain.objects.restrict(request.user, VIEW), pk=pk)
-    if not can(request.user, CHANGE, chain):
-        raise PermissionDenied(_("无权修改该产业链。"))
-    name = chain.name
-    form = ChainForm(request.POST or None, instance=chain, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = save_with(form, lambda: services.update(
-            request.user, chain, model_data(form), version=form.cleaned_data.get("version")))
-        if saved:
-            messages.success(request, _("已保存。"))
-            return redirect("chains:detail", chain.pk)
-    return render(request, "web/form_page.html", {
-        "form": form, "title": _("编辑产业链：%(name)s") % {"name": name},
-        "back_url": reverse("chains:detail", args=[chain.pk]), "back_label": name})
+    url = reverse("chains:detail", args=[chain.pk])
+    return edit_page(request, chain, ChainForm, title=_("编辑产业链：%(name)s") % {"name": chain.name},
+                     done_url=url, back_url=url, back_label=chain.name)
 
 
 @login_required
@@ -148,16 +138,6 @@ def tier_create(request):
 @login_required
 def tier_edit(request, pk):
     tier = get_object_or_404(ChainTier.objects.restrict(request.user, VIEW), pk=pk)
-    if not can(request.user, CHANGE, tier):
-        raise PermissionDenied(_("无权修改该产业链层级。"))
-    name = tier.name
-    form = ChainTierForm(request.POST or None, instance=tier, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = save_with(form, lambda: services.update(
-            request.user, tier, model_data(form), version=form.cleaned_data.get("version")))
-        if saved:
-            messages.success(request, _("已保存。"))
-            return redirect("chains:tier_list")
-    return render(request, "web/form_page.html", {
-        "form": form, "title": _("编辑产业链层级：%(name)s") % {"name": name},
-        "back_url": reverse("chains:tier_list"), "back_label": _("产业链层级")})
+    url = reverse("chains:tier_list")
+    return edit_page(request, tier, ChainTierForm, title=_("编辑产业链层级：%(name)s") % {"name": tier.name},
+                     done_url=url, back_url=url, back_label=_("产业链层级"))

@@ -17,7 +17,7 @@ from chainchief.enterprises.forms import (
     DeleteForm, EnterpriseFilterForm, EnterpriseForm, MembershipForm, NewEnterpriseForm,
 )
 from chainchief.enterprises.models import Enterprise, Membership
-from chainchief.web.forms import model_data, save_with
+from chainchief.web.forms import edit_page, model_data, save_with
 
 PER_PAGE = 20
 
@@ -89,19 +89,11 @@ def create(request):
 @login_required
 def edit(request, pk):
     enterprise = get_object_or_404(Enterprise.objects.restrict(request.user, VIEW), pk=pk)
-    if not can(request.user, CHANGE, enterprise):
-        raise PermissionDenied(_("无权修改该企业。"))
-    name = enterprise.name
-    form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = save_with(form, lambda: enterprise_services.update_enterprise(
-            request.user, enterprise, model_data(form), version=form.cleaned_data.get("version")))
-        if saved:
-            messages.success(request, _("已保存。"))
-            return redirect("enterprises:detail", enterprise.pk)
-    return render(request, "web/form_page.html", {
-        "form": form, "title": _("编辑企业：%(name)s") % {"name": name},
-        "back_url": reverse("enterprises:detail", args=[enterprise.pk]), "back_label": name})
+    url = reverse("enterprises:detail", args=[enterprise.pk])
+    return edit_page(request, enterprise, EnterpriseForm, title=_("编辑企业：%(name)s") % {"name": enterprise.name},
+                     done_url=url, back_url=url, back_label=enterprise.name,
+                     update=lambda user, obj, data, version: enterprise_services.update_enterprise(
+                         user, obj, data, version=version))
 
 
 @login_required

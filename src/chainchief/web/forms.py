@@ -93,3 +93,28 @@ def model_data(form, fields=None):
     """The cleaned values of ``fields`` (default: the form's model fields) as a service's data dict."""
     names = fields or list(form._meta.fields or form.fields)
     return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data and name != "version"}
+
+
+def edit_page(request, obj, form_class, *, title, done_url, back_url, back_label, update=None):
+    """The edit page of ``obj``, the same for every model: the change permission is checked, the form
+    validates, ``update(user, obj, data, version)`` (default: core.services.update) saves with optimistic
+    locking, and the user goes to ``done_url``."""
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import redirect, render
+    from django.utils.translation import gettext
+
+    from chainchief.core import services
+    from chainchief.core.permissions import CHANGE, can
+
+    if not can(request.user, CHANGE, obj):
+        raise PermissionDenied(gettext("无权修改该%(name)s。") % {"name": obj._meta.verbose_name})
+    save = update or (lambda user, o, data, version: services.update(user, o, data, version=version))
+    form = form_class(request.POST or None, instance=obj, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data.get("version")
+        if save_with(form, lambda: save(request.user, obj, model_data(form), version)):
+            messages.success(request, gettext("已保存。"))
+            return redirect(done_url)
+    return render(request, "web/form_page.html",
+                  {"form": form, "title": title, "back_url": back_url, "back_label": back_label})
