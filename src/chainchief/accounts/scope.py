@@ -14,13 +14,20 @@ class Scope:
 def resolve(user) -> Scope:
     from chainchief.chains.models import Chain, ChainDepartment
 
-    regions = frozenset(user.region.descendant_ids()) if user.region_id else frozenset()
-    chains = set(user.chains.values_list("pk", flat=True))
+    from chainchief.core.models import Region
+
+    # Only the sets the user's role consults are loaded (see core.permissions.RULES).
+    regions = frozenset(Region.subtree_ids(user.region_id)) if user.region_id else frozenset()
+    chains = set()
+    if user.role in (Role.CHIEF, Role.DEPT):
+        chains = set(user.chains.values_list("pk", flat=True))
     if user.role == Role.DEPT and user.department_id:
         # Staff of a lead department work on every chain their department leads.
         chains |= set(ChainDepartment.objects.filter(department_id=user.department_id, is_lead=True)
                       .values_list("chain_id", flat=True))
     if user.role == Role.CHIEF:
         chains |= set(Chain.objects.filter(roles__person__user=user).values_list("pk", flat=True))
-    enterprises = frozenset(user.enterprises.values_list("pk", flat=True))
+    enterprises = frozenset()
+    if user.role in (Role.ENTERPRISE, Role.COMMISSIONER):
+        enterprises = frozenset(user.enterprises.values_list("pk", flat=True))
     return Scope(regions=regions, chains=frozenset(chains), enterprises=enterprises)

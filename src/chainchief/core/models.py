@@ -60,11 +60,16 @@ class Region(BaseModel):
         return self.name
 
     def descendant_ids(self):
-        """Ids of this region and every region below it (one query: the tree is small)."""
+        """Ids of this region and every region below it."""
+        return Region.subtree_ids(self.pk)
+
+    @staticmethod
+    def subtree_ids(pk):
+        """Ids of region ``pk`` and every region below it (one query: the tree is small)."""
         children = {}
-        for pk, parent_id in Region.objects.values_list("pk", "parent_id"):
-            children.setdefault(parent_id, []).append(pk)
-        ids, frontier = [self.pk], [self.pk]
+        for child, parent_id in Region.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(child)
+        ids, frontier = [pk], [pk]
         while frontier:
             frontier = [c for p in frontier for c in children.get(p, ())]
             ids.extend(frontier)
