@@ -1,17 +1,30 @@
-"""The cockpit (驾驶舱) for leaders and the monitoring page of one chain for its chief."""
+"""The cockpit (驾驶舱) for leaders, the monitoring page of one chain for its chief, an enterprise's monthly
+figures with their entry form, and the coordinators' targets and status rules."""
 from collections import defaultdict
 from decimal import Decimal
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, render
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from chainchief.analytics.growth import ratio
 from chainchief.analytics.periods import Period, monthly_from_ytd
 from chainchief.chains.models import Chain
-from chainchief.core.permissions import VIEW
-from chainchief.enterprises.models import Membership
+from chainchief.core import services as core_services
+from chainchief.core.permissions import ADD, CHANGE, DELETE, VIEW, can, may, scope_q
+from chainchief.enterprises.models import Enterprise, Membership
 from chainchief.monitoring import report, services
-from chainchief.monitoring.models import ChainFigure, MonthlyStat
+from chainchief.monitoring.forms import DeleteForm, RulesForm, StatForm, TargetForm
+from chainchief.monitoring.models import ChainFigure, ChainTarget, MonitoringSettings, MonthlyStat
+from chainchief.web.forms import save_with
+
 
 YI = Decimal(10000)
 
@@ -106,3 +119,314 @@ def chain_monitor(request, pk):
     }
     context.update(row=row, alerts=alerts, top=top, chart=chart)
     return render(request, "monitoring/chain.html", context)
+
+
+# --- Enterprise figures, their entry form, and the coordinators' targets and rules ---------------------------
+
+FIGURE_COLUMNS = [("revenue", "营业收入"), ("gross_output", "工业总产值"), ("profit", "利润总额"), ("tax", "税收"),
+                  ("rd_spend", "研发投入")]
+
+
+def _strip_prefix(q, prefix):
+    """The permission filter's Q for a model, re-rooted at one of its foreign keys: ``enterprise__region__in`` →
+    ``region__in``, ``enterprise__in`` → ``pk__in``. None where a condition does not go through ``prefix``."""
+    out = Q()
+    out.connector, out.negated = q.connector, q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            sub = _strip_prefix(child, prefix)
+            if sub is None:
+                return None
+            out.children.append(sub)
+            continue
+        key, value = child
+        if not key.startswith(prefix + "__"):
+            return None
+        rest = key[len(prefix) + 2:]
+        out.children.append(("pk__" + rest if rest.split("__")[0] in ("in", "exact") else rest, value))
+    return out
+
+
+def _within(user, model, action, queryset, prefix):
+    """The rows of ``queryset`` (the model ``prefix`` points to) under which ``user`` may ``action`` a new
+    ``model`` row: the same rule ``core.services.create`` checks after saving, asked before showing a form."""
+    q = scope_q(user, model, action)
+    if q is None:
+        return queryset.none()
+    if not q:
+        return queryset
+    rooted = _strip_prefix(q, prefix)
+    return queryset.none() if rooted is None else queryset.filter(rooted)
+
+
+def _may_record(user, enterprise):
+    if not may(user, ADD, MonthlyStat):
+        return False
+    return _within(user, MonthlyStat, ADD, Enterprise.objects.filter(pk=enterprise.pk), "enterprise").exists()
+
+
+def _month_label(period, covered):
+    if covered == 2:
+        return "1—2月"
+    return f"{period.month}月"
+
+
+def _ytd_label(period):
+    return "1月" if period.month == 1 else f"1—{period.month}月"
+
+
+def _monthly_yoy(period, value, covered, monthly):
+    """This month's value against the same month a year earlier; 1—2月 merged against last year's 1—2月."""
+    if value is None:
+        return None
+    last = period.same_month_last_year()
+    if covered == 2:
+        prev = monthly.get(last)
+        if prev is None:
+            return None
+        before = monthly.get(last.shift(-1), (None, 0))
+        prev_value = prev[0] if prev[1] == 2 else (
+            None if prev[0] is None or before[0] is None else prev[0] + before[0])
+        return ratio(value, prev_value)
+    prev = monthly.get(last)
+    if prev is None or prev[1] != 1:
+        return None
+    return ratio(value, prev[0])
+
+
+def _figure_table(rows, year):
+    """The lines of the table for ``year``: one per reported month, a gap line where a month between reported
+    ones is missing, January left out when it came merged into 1—2月."""
+    by_period = {Period.of(r.period): r for r in rows}
+    monthly = {name: monthly_from_ytd({p: getattr(r, name) for p, r in by_period.items()})
+               for name, _ in FIGURE_COLUMNS}
+    reported = sorted(p for p in by_period if p.year == year)
+    lines = []
+    if not reported:
+        return lines
+    for month in range(1, reported[-1].month + 1):
+        p = Period(year, month)
+        row = by_period.get(p)
+        if row is None:
+            if month == 1 and Period(year, 2) in by_period:
+                continue  # reported merged as 1—2月: no January of its own
+            lines.append({"period": p, "label": _ytd_label(p), "row": None})
+            continue
+        last = by_period.get(p.same_month_last_year())
+        cells = []
+        for name, _ in FIGURE_COLUMNS:
+            ytd = getattr(row, name)
+            value, covered = monthly[name].get(p, (None, 0))
+            cells.append({
+                "name": name, "ytd": ytd,
+                "ytd_yoy": ratio(ytd, getattr(last, name) if last else None),
+                "monthly": value, "covered": covered,
+                "monthly_label": _month_label(p, covered) if value is not None else None,
+                "monthly_yoy": _monthly_yoy(p, value, covered, monthly[name]),
+            })
+        lines.append({
+            "period": p, "label": _ytd_label(p), "row": row, "cells": cells,
+            "employees": row.employees,
+            "employees_yoy": ratio(row.employees, last.employees if last else None),
+        })
+    return lines
+
+
+def _figure_chart(rows, year):
+    by_period = {Period.of(r.period): r for r in rows}
+    monthly = monthly_from_ytd({p: r.revenue for p, r in by_period.items()})
+
+    def ytd(y, m):
+        r = by_period.get(Period(y, m))
+        return None if r is None or r.revenue is None else float(r.revenue)
+
+    def month_value(m):
+        value, covered = monthly.get(Period(year, m), (None, 0))
+        return None if value is None else float(value)
+
+    return {
+        "months": ["1月" if m == 1 else ("1—2月" if m == 2 else f"{m}月") for m in range(1, 13)],
+        "current": str(year), "previous": str(year - 1),
+        "ytd": [ytd(year, m) for m in range(1, 13)],
+        "ytd_previous": [ytd(year - 1, m) for m in range(1, 13)],
+        "monthly": [month_value(m) for m in range(1, 13)],
+    }
+
+
+@login_required
+def enterprise_figures(request, pk):
+    user = request.user
+    enterprise = get_object_or_404(Enterprise.objects.restrict(user, VIEW).select_related("region"), pk=pk)
+    can_record = _may_record(user, enterprise)
+    rows = list(MonthlyStat.objects.restrict(user, VIEW).filter(enterprise=enterprise).order_by("period"))
+    years = sorted({r.period.year for r in rows}, reverse=True)
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else timezone.localdate().year))
+    except ValueError:
+        year = years[0] if years else timezone.localdate().year
+
+    form = None
+    if request.method == "POST":
+        if not can_record:
+            raise PermissionDenied("无权填报该企业的月度数据。")
+        form = StatForm(request.POST, enterprise=enterprise, user=user)
+        form.editing = bool(request.POST.get("version"))
+        if form.is_valid():
+            period = form.cleaned_data["period"]
+            saved = save_with(form, lambda: services.record_stat(
+                user, enterprise, period, form.values(), version=form.cleaned_data.get("version")))
+            if saved:
+                verb = "修改" if form.existing is not None else "填报"
+                messages.success(request, f"已{verb}{period.label()}数据。")
+                url = reverse("monitoring:enterprise", args=[enterprise.pk])
+                return redirect(f"{url}?year={period.year}&saved={period}#stat-{period}")
+        year = form.cleaned_data["period"].year if form.cleaned_data.get("period") else year
+    elif can_record:
+        editing = None
+        edit = request.GET.get("edit")
+        if edit:
+            try:
+                p = Period.parse(edit)
+                editing = next((r for r in rows if Period.of(r.period) == p), None)
+            except ValueError:
+                pass
+        if editing is not None:
+            initial = {name: getattr(editing, name) for name in MonthlyStat.FIGURES}
+            initial.update(period=str(Period.of(editing.period)), version=editing.version)
+        else:
+            initial = {}
+        form = StatForm(initial=initial, enterprise=enterprise, user=user)
+        form.editing = editing
+
+    shown = [r for r in rows if r.period.year in (year, year - 1)]
+    return render(request, "monitoring/enterprise.html", {
+        "enterprise": enterprise, "years": years, "year": year, "lines": _figure_table(shown, year),
+        "columns": FIGURE_COLUMNS, "gap_colspan": 2 * len(FIGURE_COLUMNS) + 1, "chart": _figure_chart(shown, year), "form": form,
+        "can_record": can_record, "saved": request.GET.get("saved"),
+        "editing": getattr(form, "editing", None) if form is not None else None,
+    })
+
+
+def _rules_changed():
+    """The cockpit caches its rows per version of the pre-aggregated figures; rules and targets are not part of
+    that version, so drop the cached rows (only the monitoring rows live in this cache)."""
+    cache.clear()
+
+
+def _settings_context(user, rules_form=None, target_form=None):
+    row = report.settings_for(user.region)
+    can_rules = can(user, CHANGE, row) if row.pk else may(user, ADD, MonitoringSettings)
+    chains = list(Chain.objects.restrict(user, VIEW).filter(is_active=True).select_related("tier")
+                  .order_by("order", "pk"))
+    targets = defaultdict(list)
+    changeable = set(ChainTarget.objects.restrict(user, CHANGE).values_list("pk", flat=True))
+    deletable = set(ChainTarget.objects.restrict(user, DELETE).values_list("pk", flat=True))
+    for t in ChainTarget.objects.restrict(user, VIEW).filter(chain__in=chains).order_by("year"):
+        t.can_change, t.can_delete = t.pk in changeable, t.pk in deletable
+        targets[t.chain_id].append(t)
+    addable = _within(user, ChainTarget, ADD, Chain.objects.filter(is_active=True), "chain").order_by("order", "pk")
+    period = report.latest_period(user)
+    statuses = {}
+    if period is not None:
+        statuses = {r.chain.pk: r for r in report.cached_chain_rows(user, period, chains)}
+    for c in chains:
+        c.annual_targets = targets.get(c.pk, [])
+        c.monitor = statuses.get(c.pk)
+    if rules_form is None:
+        rules_form = RulesForm(settings_row=row)
+    if not can_rules:
+        for f in rules_form.fields.values():
+            f.disabled = True
+    if target_form is None and addable.exists():
+        target_form = TargetForm(chains=addable, initial={"year": timezone.localdate().year})
+    return {"settings_row": row, "can_rules": can_rules, "rules_form": rules_form, "chains": chains,
+            "target_form": target_form, "period": period, "addable": addable}
+
+
+@login_required
+def monitoring_settings(request):
+    user = request.user
+    report.check_may_read(user)
+    if not user.region_id:
+        raise PermissionDenied("账号未设置所属区域。")
+    rules_form = target_form = None
+    if request.method == "POST":
+        which = request.POST.get("form")
+        if which == "rules":
+            row = report.settings_for(user.region)
+            if not (can(user, CHANGE, row) if row.pk else may(user, ADD, MonitoringSettings)):
+                raise PermissionDenied("无权修改监测规则。")
+            rules_form = RulesForm(request.POST, settings_row=row)
+            if rules_form.is_valid():
+                values = rules_form.model_values()
+                if row.pk:
+                    done = save_with(rules_form, lambda: core_services.update(
+                        user, row, values, version=rules_form.cleaned_data.get("version")))
+                else:
+                    done = save_with(rules_form, lambda: core_services.create(
+                        user, MonitoringSettings, {"region": user.region, **values}))
+                if done:
+                    _rules_changed()
+                    messages.success(request, "已保存监测规则，各产业链状态已按新规则重新判断。")
+                    return redirect("monitoring:settings")
+        elif which == "target":
+            if not may(user, ADD, ChainTarget):
+                raise PermissionDenied("无权设定年度目标。")
+            addable = _within(user, ChainTarget, ADD, Chain.objects.filter(is_active=True), "chain")
+            target_form = TargetForm(request.POST, chains=addable)
+            if target_form.is_valid():
+                data = {k: target_form.cleaned_data[k] for k in ("chain", "year", "revenue", "note")}
+                t = save_with(target_form, lambda: core_services.create(user, ChainTarget, data))
+                if t:
+                    _rules_changed()
+                    messages.success(request, f"已设定{t.chain.name} {t.year} 年目标 {t.revenue:,.2f} 亿元。")
+                    return redirect(f"{reverse('monitoring:settings')}#chain-{t.chain_id}")
+        else:
+            return HttpResponseBadRequest("未知的表单。")
+    context = _settings_context(user, rules_form, target_form)
+    return render(request, "monitoring/settings.html", context)
+
+
+def _target(user, pk):
+    return get_object_or_404(ChainTarget.objects.restrict(user, VIEW).select_related("chain"), pk=pk)
+
+
+@login_required
+def target_edit(request, pk):
+    user = request.user
+    target = _target(user, pk)
+    if not can(user, CHANGE, target):
+        raise PermissionDenied("无权修改该年度目标。")
+    chain = target.chain
+    form = TargetForm(request.POST or None, instance=target, chains=Chain.objects.filter(pk=chain.pk))
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in ("year", "revenue", "note")}
+        saved = save_with(form, lambda: core_services.update(user, target, data,
+                                                             version=form.cleaned_data.get("version")))
+        if saved:
+            _rules_changed()
+            messages.success(request, f"已保存{chain.name} {saved.year} 年目标。")
+            return redirect(f"{reverse('monitoring:settings')}#chain-{chain.pk}")
+    return render(request, "web/form_page.html", {
+        "form": form, "title": f"修改年度目标：{chain.name}", "back_url": reverse("monitoring:settings"),
+        "back_label": "目标与规则"})
+
+
+@login_required
+@require_POST
+def target_delete(request, pk):
+    user = request.user
+    target = _target(user, pk)
+    if not can(user, DELETE, target):
+        raise PermissionDenied("无权删除该年度目标。")
+    form = DeleteForm(request.POST)
+    chain, year = target.chain, target.year
+    if form.is_valid():
+        done = save_with(form, lambda: core_services.delete(user, target, version=form.cleaned_data.get("version"))
+                         or True)
+        if done:
+            _rules_changed()
+            messages.success(request, f"已删除{chain.name} {year} 年目标。")
+        else:
+            messages.error(request, " ".join(form.non_field_errors()))
+    return redirect(f"{reverse('monitoring:settings')}#chain-{chain.pk}")
