@@ -65,6 +65,8 @@ def generate(chains, members, others, seed=2021):
               for m in (rng.choice([6, 7, 8, 9]),)}
     rows = []
     for pk, years in annual.items():
+        # Shares of revenue are the enterprise's own and stable within a year, so every YTD figure grows.
+        shares = {y: (rng.uniform(0.03, 0.09), rng.uniform(0.02, 0.05), rng.uniform(0.01, 0.04)) for y in years}
         ytd = 0.0
         for p in _periods():
             if p.month == 1:
@@ -78,8 +80,8 @@ def generate(chains, members, others, seed=2021):
             revenue = _q(ytd)
             rows.append(MonthlyStat(
                 enterprise_id=pk, period=p.first_day, revenue=revenue, gross_output=_q(ytd * 0.97),
-                profit=_q(ytd * rng.uniform(0.03, 0.09)), tax=_q(ytd * rng.uniform(0.02, 0.05)),
-                rd_spend=_q(ytd * rng.uniform(0.01, 0.04)), employees=max(20, int(years[p.year] / 150)),
+                profit=_q(ytd * shares[p.year][0]), tax=_q(ytd * shares[p.year][1]),
+                rd_spend=_q(ytd * shares[p.year][2]), employees=max(20, int(years[p.year] / 150)),
             ))
     # The 2020 full-year city total is the report's figure exactly: put the rounding cents on the largest row.
     dec = [r for r in rows if r.period == Period(2020, 12).first_day]

@@ -107,11 +107,14 @@ def _index(queryset):
 
 
 def figures_version():
-    """Changes whenever the pre-aggregated figures are refreshed (new rows get new ids)."""
+    """Changes whenever what the rows are computed from changes: the pre-aggregated figures are refreshed (new
+    rows get new ids), or a status rule or an annual target is added, edited or deleted."""
     from django.db.models import Count, Max
 
-    v = ChainFigure.objects.aggregate(m=Max("id"), n=Count("id"))
-    return f"{v['m']}-{v['n']}"
+    f = ChainFigure.objects.aggregate(m=Max("id"), n=Count("id"))
+    s = MonitoringSettings.objects.aggregate(m=Max("updated_at"), n=Count("id"))
+    t = ChainTarget.objects.aggregate(m=Max("updated_at"), n=Count("id"))
+    return "-".join(str(v) for v in (f["m"], f["n"], s["m"], s["n"], t["m"], t["n"]))
 
 
 def cached_chain_rows(user, period, chains=None, *, with_series=True, timeout=300):
@@ -157,8 +160,9 @@ def chain_rows(user, period, chains=None, *, with_series=True):
                   Chain.objects.restrict(user, VIEW).filter(is_active=True).select_related("tier", "region"))
     ids = [c.pk for c in chains]
     filters = {"chain_id__in": ids, "period__lte": period.first_day}
-    if not with_series:
-        filters["period__in"] = [period.first_day, period.shift(-12).first_day, Period(period.year - 1, 12).first_day]
+    if not with_series:  # the months that TTM and its growth need: now and a year earlier, and each's December
+        filters["period__in"] = [period.first_day, period.shift(-12).first_day, period.shift(-24).first_day,
+                                 Period(period.year - 1, 12).first_day, Period(period.year - 2, 12).first_day]
     figures = _index(ChainFigure.objects.restrict(user, VIEW).filter(**filters))
     targets = {(t.chain_id, t.year): t.revenue for t in ChainTarget.objects.filter(chain_id__in=ids,
                                                                                     year=period.year)}

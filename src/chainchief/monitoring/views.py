@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponseBadRequest
@@ -307,12 +306,6 @@ def enterprise_figures(request, pk):
     })
 
 
-def _rules_changed():
-    """The cockpit caches its rows per version of the pre-aggregated figures; rules and targets are not part of
-    that version, so drop the cached rows (only the monitoring rows live in this cache)."""
-    cache.clear()
-
-
 def _settings_context(user, rules_form=None, target_form=None):
     row = report.settings_for(user.region)
     can_rules = can(user, CHANGE, row) if row.pk else may(user, ADD, MonitoringSettings)
@@ -366,7 +359,6 @@ def monitoring_settings(request):
                     done = save_with(rules_form, lambda: core_services.create(
                         user, MonitoringSettings, {"region": user.region, **values}))
                 if done:
-                    _rules_changed()
                     messages.success(request, "已保存监测规则，各产业链状态已按新规则重新判断。")
                     return redirect("monitoring:settings")
         elif which == "target":
@@ -378,7 +370,6 @@ def monitoring_settings(request):
                 data = {k: target_form.cleaned_data[k] for k in ("chain", "year", "revenue", "note")}
                 t = save_with(target_form, lambda: core_services.create(user, ChainTarget, data))
                 if t:
-                    _rules_changed()
                     messages.success(request, f"已设定{t.chain.name} {t.year} 年目标 {t.revenue:,.2f} 亿元。")
                     return redirect(f"{reverse('monitoring:settings')}#chain-{t.chain_id}")
         else:
@@ -404,7 +395,6 @@ def target_edit(request, pk):
         saved = save_with(form, lambda: core_services.update(user, target, data,
                                                              version=form.cleaned_data.get("version")))
         if saved:
-            _rules_changed()
             messages.success(request, f"已保存{chain.name} {saved.year} 年目标。")
             return redirect(f"{reverse('monitoring:settings')}#chain-{chain.pk}")
     return render(request, "web/form_page.html", {
@@ -425,7 +415,6 @@ def target_delete(request, pk):
         done = save_with(form, lambda: core_services.delete(user, target, version=form.cleaned_data.get("version"))
                          or True)
         if done:
-            _rules_changed()
             messages.success(request, f"已删除{chain.name} {year} 年目标。")
         else:
             messages.error(request, " ".join(form.non_field_errors()))

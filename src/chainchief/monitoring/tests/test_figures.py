@@ -100,3 +100,23 @@ def test_rank_is_among_all_chains_even_when_one_is_asked_for(small_city):
     aggregates.refresh()
     only_b = report.chain_rows(small_city["user"], Period(2021, 6), chains=[small_city["b"]], with_series=False)
     assert only_b[0].rank == 2
+
+
+def test_cached_rows_follow_a_rule_change(small_city):
+    from chainchief.monitoring.models import MonitoringSettings
+
+    e = small_city["ents"]
+    for period, revenue in (("2019-06", 500), ("2019-12", 1000), ("2020-06", 500), ("2020-12", 1000),
+                            ("2021-06", 550)):
+        put(e["A"], period, revenue)
+    aggregates.refresh()
+    user, p = small_city["user"], Period(2021, 6)
+    # TTM 2021-06 = 550 + 1000 − 500 = 1050; TTM 2020-06 = 500 + 1000 − 500 = 1000: growth 5%.
+    # Required: (1,000,000 / 1050)^(1/4.5) − 1 ≈ 359%. With the default ratio 0.8 that is red;
+    # with a ratio of 0.01 the bar is ≈ 3.6% and 5% clears it: yellow.
+    first = [r for r in report.cached_chain_rows(user, p) if r.chain.name == "甲链"][0]
+    assert first.ttm_growth == pytest.approx(0.05)
+    assert first.status.status == "red"
+    MonitoringSettings.objects.create(region=small_city["city"], yellow_ratio=Decimal("0.01"))
+    again = [r for r in report.cached_chain_rows(user, p) if r.chain.name == "甲链"][0]
+    assert again.status.status == "yellow"  # the rule change reached the cached cockpit rows
