@@ -1,6 +1,8 @@
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
@@ -103,7 +105,19 @@ def monitoring_chains(request, period: str | None = None, limit: int = 1000, off
     p = _period(user, period)
     if p is None:
         return {"period": None, "city": None, "count": 0, "items": []}
-    rows = report.cached_chain_rows(user, p)
+    # The whole answer is cached as JSON per figures version, chains, region and page: a cockpit is read
+    # far more often than the figures change.
+    chains = report.visible_chains(user)
+    key = report.cache_key("api", p, chains, user.region_id, limit, offset)
+    body = cache.get(key)
+    if body is None:
+        body = MonitorPage.model_validate(_page(user, p, chains, limit, offset)).model_dump_json()
+        cache.set(key, body, 300)
+    return HttpResponse(body, content_type="application/json")
+
+
+def _page(user, p, chains, limit, offset):
+    rows = report.cached_chain_rows(user, p, chains)
     city = None
     if user.region_id:
         c = report.city_figures(user, user.region, p)

@@ -117,17 +117,26 @@ def figures_version():
     return "-".join(str(v) for v in (f["m"], f["n"], s["m"], s["n"], t["m"], t["n"]))
 
 
+def visible_chains(user):
+    return list(Chain.objects.restrict(user, VIEW).filter(is_active=True).select_related("tier", "region"))
+
+
+def cache_key(kind, period, chains, *parts):
+    """A cache key for what is computed from the figures of ``chains`` in ``period``: it changes with the
+    figures, the rules and the targets, so nothing stale is ever served."""
+    ids = ",".join(str(pk) for pk in sorted(c.pk for c in chains))
+    return ":".join(["monitoring", kind, figures_version(), str(period), ids, *map(str, parts)])
+
+
 def cached_chain_rows(user, period, chains=None, *, with_series=True, timeout=300):
     """chain_rows, cached per (figures version, period, the chains asked for): the cockpit answers from memory
     until the next refresh. Permission is applied before the key is made, so users share only what each may
     see."""
     from django.core.cache import cache
 
-    chains = list(chains if chains is not None else
-                  Chain.objects.restrict(user, VIEW).filter(is_active=True).select_related("tier", "region"))
+    chains = list(chains if chains is not None else visible_chains(user))
     check_may_read(user)
-    key = "monitoring:rows:{}:{}:{}:{}".format(figures_version(), period, with_series,
-                                              ",".join(str(c.pk) for c in sorted(chains, key=lambda c: c.pk)))
+    key = cache_key("rows", period, chains, with_series)
     rows = cache.get(key)
     if rows is None:
         rows = chain_rows(user, period, chains, with_series=with_series)
