@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := chainchief.settings
 
-.PHONY: run test install deps npm static migrate demo browser clean bench
+.PHONY: run test install deps npm static migrate demo browser clean bench worker
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ install: static demo
 run: install
 	@echo "Chain Chief on http://127.0.0.1:$(PORT)/ (accounts: see README, password Demo#2026)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+# Runs queued background work (large imports); keep it running beside `make run`.
+worker: migrate
+	$(PY) manage.py db_worker
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
 browser:

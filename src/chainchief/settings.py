@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks.backends.database",
     "chainchief.core",
     "chainchief.accounts",
     "chainchief.audit",
@@ -122,3 +124,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Background work (long imports): django-tasks with its database backend; run `python manage.py db_worker`.
+TASKS = {"default": {"BACKEND": os.environ.get("CHAINCHIEF_TASKS_BACKEND",
+                                               "django_tasks.backends.database.DatabaseBackend")}}

@@ -88,8 +88,9 @@ def check_xlsx_safety(path):
 class Sheet:
     """Rows of one worksheet (or a CSV file)."""
 
-    def __init__(self, name, rows, estimated_rows=0, closer=None):
+    def __init__(self, name, rows, estimated_rows=0, closer=None, all_text=False):
         self.name, self._rows, self.estimated_rows, self._closer = name, rows, estimated_rows, closer
+        self.all_text = all_text  # every cell a str (CSV)
 
     def __iter__(self):
         return self._rows
@@ -217,4 +218,4 @@ def _csv(path):
         except csv.Error as exc:
             raise FileError(f"CSV 文件第 {reader.line_num} 行格式错误：{exc}") from None
 
-    return Sheet("CSV", rows(), estimate, stream.close)
+    return Sheet("CSV", rows(), estimate, stream.close, all_text=True)

@@ -86,6 +86,7 @@ class Context:
     out: Outcome
     progress: Progress
     write: bool = False
+    all_text: bool = False  # every cell arrives as text (CSV)
     committed_at: object = None
     extra: dict = field(default_factory=dict)
 
@@ -140,7 +141,7 @@ def run(batch, user=None, *, write=False, progress=None) -> ImportBatch:
             out = Outcome(header)
             out.rejected = {m["key"] for m in batch.matches if m.get("confirmed") is False}
             ctx = Context(batch=batch, user=user, header=header, data=data, out=out, progress=Progress(tick),
-                          write=write)
+                          write=write, all_text=sheet.all_text)
             with transaction.atomic():
                 kind.run(ctx)
                 out.error_rows = len({e["row"] for e in out.errors}) if not out.truncated else out.error_rows

@@ -1,19 +1,16 @@
 """Import pages: upload → preview (counts, errors, matches awaiting confirmation) → commit; batch history; a
-progress bar polled with htmx while a large file is read."""
-import threading
-
+progress bar polled with htmx while a large file is read (in a task worker, see imports.tasks)."""
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import close_old_connections
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from chainchief.imports import kinds, services, workbooks
+from chainchief.imports import kinds, services, tasks, workbooks
 from chainchief.imports.api import XLSX
 from chainchief.imports.models import ImportBatch
 from chainchief.imports.readers import FileError, max_bytes
@@ -33,22 +30,6 @@ class UploadForm(forms.Form):
         self.fields["kind"].widget.attrs["class"] = "form-select"
 
 
-def _run_later(batch_id, user_id, write):
-    def work():
-        from django.contrib.auth import get_user_model
-
-        close_old_connections()
-        try:
-            batch = ImportBatch.objects.get(pk=batch_id)
-            services.run(batch, get_user_model().objects.get(pk=user_id), write=write)
-        except Exception as exc:  # the batch shows what went wrong
-            ImportBatch.objects.filter(pk=batch_id).update(status="failed", message=f"处理失败：{exc}")
-        finally:
-            close_old_connections()
-
-    threading.Thread(target=work, name=f"import-{batch_id}", daemon=True).start()
-
-
 @login_required
 def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
@@ -60,7 +41,7 @@ def upload(request):
             form.add_error("file", exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
         else:
             if batch.size > BACKGROUND_BYTES:
-                _run_later(batch.pk, request.user.pk, False)
+                tasks.enqueue(batch, request.user, False)
             else:
                 services.run(batch, request.user)
             return redirect("imports:detail", pk=batch.pk)
@@ -100,7 +81,7 @@ def commit(request, pk):
             services._own(batch, request.user)
             if not batch.can_commit:
                 raise ValidationError("该批次当前不能提交。")
-            _run_later(batch.pk, request.user.pk, True)
+            tasks.enqueue(batch, request.user, True)
             messages.info(request, "正在导入，请稍候。")
         else:
             batch = services.commit(batch, request.user)
