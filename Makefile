@@ -63,7 +63,7 @@ bench: deps
 	@psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$(BENCH_DB)'" | grep -q 1 \
 	  || psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $(BENCH_DB)"
 	DATABASE_URL=$(BENCH_URL) $(PY) manage.py migrate --noinput --verbosity 0
-	@DATABASE_URL=$(BENCH_URL) $(PY) manage.py shell -c "from chainchief.core.models import Region; raise SystemExit(0 if Region.objects.exists() else 1)" \
+	@DATABASE_URL=$(BENCH_URL) $(PY) manage.py shell -c "from chainchief.core.models import Region; raise SystemExit(0 if Region.objects.filter(code='370000').exists() else 1)" \
 	  || DATABASE_URL=$(BENCH_URL) $(PY) manage.py gen_synthetic --scale $(BENCH_SCALE)
 	DATABASE_URL=$(BENCH_URL) $(PY) bench/cockpit.py
 	DATABASE_URL=$(BENCH_URL) $(PY) bench/lists.py

@@ -2,7 +2,7 @@
 
 Province scale: 16 cities, 35 provincial chains with ~2,000 segments, 50,000 above-scale enterprises with
 valid USCCs, memberships and segment placements, and 36 months of YTD figures (1.8M rows). On PostgreSQL
-the bulk rows go in with COPY; elsewhere with bulk_create. Meant for an empty database (after migrate).
+the bulk rows go in with COPY; elsewhere with bulk_create. Meant for a fresh database (after migrate): it refuses one that already holds 山东省 or its cities.
 """
 import io
 import random
@@ -59,8 +59,9 @@ def _log(out, text, t0):
 
 def generate(scale_name="province", seed=7, out=None):
     scale = SCALES[scale_name]
-    if Region.objects.exists():
-        raise RuntimeError("gen_synthetic needs an empty database (run it on a fresh DATABASE_URL after migrate)")
+    if Region.objects.filter(code__in=["370000", *(code for _, code in CITIES)]).exists():
+        raise RuntimeError("this database already holds 山东省 or its cities (the demo or an earlier run): "
+                           "run gen_synthetic on a fresh DATABASE_URL after migrate")
     rng = random.Random(seed)
     t0 = time.perf_counter()
     with transaction.atomic():

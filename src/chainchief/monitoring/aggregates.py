@@ -106,11 +106,12 @@ def refresh(periods=None):
     """Recompute the figures of ``periods`` (dates or Periods; default: every period with statistics) and of
     the periods a year later, whose comparable growth depends on them. Returns the number of rows written."""
     if periods is None:
-        periods = set(MonthlyStat.objects.values_list("period", flat=True).distinct())
+        periods = set(MonthlyStat.objects.values_list("period", flat=True).order_by().distinct())
     else:
         periods = {p.first_day if isinstance(p, Period) else p for p in periods}
         periods |= {Period.of(p).shift(12).first_day for p in periods}
-        existing = set(MonthlyStat.objects.filter(period__in=periods).values_list("period", flat=True).distinct())
+        existing = set(MonthlyStat.objects.filter(period__in=periods).values_list("period", flat=True)
+                       .order_by().distinct())
         ChainFigure.objects.filter(period__in=periods - existing).delete()
         periods = existing
     if not periods:

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -24,9 +25,15 @@ class MonthlyStat(BaseModel):
     Monthly values are derived (chainchief.analytics.periods.monthly_from_ytd), never stored or invented.
     """
 
+    # Millions of rows: no index beyond the unique (enterprise, period) and (period, enterprise) pair — the
+    # foreign keys' own indexes would only slow imports down.
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE,
-                                   related_name="stats")
+                                   related_name="stats", db_index=False)
     period = models.DateField(_("期间"), validators=[first_of_month], help_text=_("该月 1 日"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False, db_index=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("更新人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False, db_index=False)
     revenue = models.DecimalField(_("营业收入累计（万元）"), **MONEY)
     gross_output = models.DecimalField(_("工业总产值累计（万元）"), **MONEY)
     profit = models.DecimalField(_("利润总额累计（万元）"), **MONEY)
