@@ -193,7 +193,7 @@ def edit(request, pk):
     members = list(Membership.objects.restrict(request.user, VIEW).filter(chain=chain)
                    .select_related("enterprise").order_by("enterprise__name"))
     placements = {}
-    for p in (SegmentPlacement.objects.filter(segment__chain=chain, membership__in=members)
+    for p in (SegmentPlacement.objects.restrict(request.user, VIEW).filter(segment__chain=chain, membership__in=members)
               .select_related("membership__enterprise")):
         placements.setdefault(p.segment_id, []).append(p)
     for node in flat:
@@ -203,7 +203,8 @@ def edit(request, pk):
         "chain": chain, "tree": tree, "flat": flat, "members": members, "stages": Stage.choices,
         "strengths": Strength.choices, "statuses": TechnologyStatus.choices, "holders": TechnologyHolder.choices,
         "link_kinds": LinkKind.choices,
-        "other_segments": (Segment.objects.filter(chain__region=chain.region).exclude(chain=chain)
+        "other_segments": (Segment.objects.restrict(request.user, VIEW).filter(chain__region=chain.region)
+                           .exclude(chain=chain)
                            .select_related("chain").order_by("chain__order", "order")),
     })
 

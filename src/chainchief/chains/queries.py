@@ -1,5 +1,6 @@
 """Read helpers for chains: one place that says how a chain list is loaded (no N+1)."""
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from chainchief.chains.models import Chain, ChainDepartment, ChainRole
 from chainchief.enterprises.models import MembershipRole
@@ -14,10 +15,19 @@ def chains_with_summary():
             Prefetch("departments", queryset=ChainDepartment.objects.select_related("department")),
         )
         .annotate(
-            enterprise_count=Count("memberships", distinct=True),
-            master_count=Count("memberships", filter=Q(memberships__role=MembershipRole.MASTER), distinct=True),
+            enterprise_count=_member_count(),
+            master_count=_member_count(role=MembershipRole.MASTER),
         )
     )
+
+
+def _member_count(**filters):
+    """Members of each chain as a correlated count (an index lookup per chain, no join of all members)."""
+    from chainchief.enterprises.models import Membership
+
+    counts = (Membership.objects.filter(chain=OuterRef("pk"), **filters).order_by().values("chain")
+              .annotate(n=Count("*")).values("n"))
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
 def lead_department(chain):
