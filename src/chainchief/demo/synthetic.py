@@ -79,6 +79,7 @@ def generate(scale_name="province", seed=7, out=None):
         _users(province, chains)
     from chainchief.monitoring import aggregates
 
+    aggregates.analyze_after_bulk_write()
     written = aggregates.refresh()
     _log(out, f"{written} chain figures pre-aggregated", t0)
     return {"enterprises": len(enterprises), "monthly_rows": rows, "chains": len(chains), "segments": len(segments)}

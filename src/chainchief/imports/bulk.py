@@ -444,4 +444,6 @@ class MonthlyBulk:
         if q is None or (q and mine.exclude(q).exists()):
             raise PermissionDenied("无权导入其中部分企业的数据。")
         if new or updated:  # a re-import that changes nothing leaves the aggregates as they are
+            if new + updated >= 10_000:
+                aggregates.analyze_after_bulk_write()
             aggregates.refresh(sorted(out.periods))

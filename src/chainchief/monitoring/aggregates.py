@@ -45,15 +45,17 @@ _SUMS = """
 
 
 def _chain_sums(period, previous):
+    # Driven by the period's statistics (an index range), joined to memberships: cheap when few members report.
     sql = f"""
         SELECT m.chain_id, {_SUMS}
-        FROM {{member}} m
-        JOIN {{stat}} c ON c.enterprise_id = m.enterprise_id AND c.period = %s
-        LEFT JOIN {{stat}} p ON p.enterprise_id = m.enterprise_id AND p.period = %s
+        FROM {{stat}} c
+        JOIN {{member}} m ON m.enterprise_id = c.enterprise_id
+        LEFT JOIN {{stat}} p ON p.enterprise_id = c.enterprise_id AND p.period = %s
+        WHERE c.period = %s
         GROUP BY m.chain_id
     """.format(**_tables())
     with connection.cursor() as cur:
-        cur.execute(sql, [period, previous])
+        cur.execute(sql, [previous, period])
         return {row[0]: _row(row[1:]) for row in cur.fetchall()}
 
 
@@ -99,6 +101,14 @@ def _figure(values, **fields):
     revenue, reporters, comp_cur, comp_prev, comp_units = values
     return ChainFigure(revenue=revenue, reporters=reporters, comparable_current=comp_cur,
                        comparable_previous=comp_prev, comparable_units=comp_units, **fields)
+
+
+def analyze_after_bulk_write():
+    """After a bulk write of monthly rows, give PostgreSQL's planner fresh statistics: with stale ones it joins
+    every membership to the new periods row by row (seen: a 60-period refresh taking 24 s instead of 2 s)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(f"ANALYZE {MonthlyStat._meta.db_table}")
 
 
 @transaction.atomic
