@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chainchief.chains import map_services, mapping
@@ -181,7 +182,7 @@ def _name(flat, segment_id):
 def _editable_chain(user, pk):
     chain = _chain(user, pk)
     if not can(user, CHANGE, chain):
-        raise PermissionDenied("无权编辑该产业链图谱。")
+        raise PermissionDenied(_("无权编辑该产业链图谱。"))
     return chain
 
 
@@ -222,7 +223,7 @@ def action(name):
 def _seg(chain, value):
     seg = Segment.objects.filter(chain=chain, pk=_int(value)).select_related("chain").first()
     if seg is None:
-        raise ValidationError("环节不存在。")
+        raise ValidationError(_("环节不存在。"))
     return seg
 
 
@@ -232,7 +233,7 @@ def _add(user, chain, post):
         "chain": chain, "name": post.get("name", "").strip(), "stage": post.get("stage") or None,
         "parent": _int(post.get("parent")), "key_products": post.get("key_products", "").strip(),
         "description": post.get("description", "").strip()})
-    return f"已添加环节“{seg.name}”。"
+    return _("已添加环节“%(segment)s”。") % {"segment": seg.name}
 
 
 @action("update_segment")
@@ -245,7 +246,7 @@ def _update(user, chain, post):
     if not parent and post.get("stage") and post.get("stage") != seg.stage:
         data["stage"] = post["stage"]
     map_services.update_segment(user, seg, data, version=_int(post.get("version")))
-    return f"已保存环节“{data['name']}”。"
+    return _("已保存环节“%(segment)s”。") % {"segment": data['name']}
 
 
 @action("move_up")
@@ -258,14 +259,14 @@ def _reorder(user, chain, post):
     if 0 <= j < len(siblings):
         siblings[i], siblings[j] = siblings[j], siblings[i]
         map_services.reorder_segments(user, chain, [s.pk for s in siblings])
-    return f"已调整“{seg.name}”的顺序。"
+    return _("已调整“%(segment)s”的顺序。") % {"segment": seg.name}
 
 
 @action("delete_segment")
 def _delete(user, chain, post):
     seg = _seg(chain, post.get("segment"))
     map_services.delete_segment(user, seg, move_to=_int(post.get("move_to")), version=_int(post.get("version")))
-    return f"已删除环节“{seg.name}”。"
+    return _("已删除环节“%(segment)s”。") % {"segment": seg.name}
 
 
 @action("place")
@@ -273,9 +274,9 @@ def _place(user, chain, post):
     seg = _seg(chain, post.get("segment"))
     membership = Membership.objects.restrict(user, VIEW).filter(chain=chain, pk=_int(post.get("membership"))).first()
     if membership is None:
-        raise ValidationError("请选择本产业链的企业。")
+        raise ValidationError(_("请选择本产业链的企业。"))
     map_services.place(user, seg, membership=membership, note=post.get("note", "").strip())
-    return f"已将“{membership.enterprise}”放入“{seg.name}”。"
+    return _("已将“%(enterprise)s”放入“%(segment)s”。") % {"enterprise": membership.enterprise, "segment": seg.name}
 
 
 @action("remove")
@@ -283,9 +284,9 @@ def _remove(user, chain, post):
     p = (SegmentPlacement.objects.restrict(user, VIEW).filter(segment__chain=chain, pk=_int(post.get("placement")))
          .select_related("segment__chain", "membership__enterprise").first())
     if p is None:
-        raise ValidationError("该企业不在此环节。")
+        raise ValidationError(_("该企业不在此环节。"))
     map_services.remove(user, p)
-    return f"已将“{p.membership.enterprise}”移出“{p.segment.name}”。"
+    return _("已将“%(enterprise)s”移出“%(segment)s”。") % {"enterprise": p.membership.enterprise, "segment": p.segment.name}
 
 
 @action("override")
@@ -293,9 +294,9 @@ def _override(user, chain, post):
     seg = _seg(chain, post.get("segment"))
     if post.get("strength") == "":
         map_services.clear_override(user, seg)
-        return f"已撤销“{seg.name}”的人工认定。"
+        return _("已撤销“%(segment)s”的人工认定。") % {"segment": seg.name}
     map_services.set_override(user, seg, strength=post.get("strength"), reason=post.get("reason", ""))
-    return f"已人工认定“{seg.name}”。"
+    return _("已人工认定“%(segment)s”。") % {"segment": seg.name}
 
 
 @action("add_technology")
@@ -305,7 +306,7 @@ def _add_tech(user, chain, post):
         "segment": seg, "name": post.get("name", "").strip(), "status": post.get("status") or "planned",
         "enterprise": _int(post.get("enterprise")), "enterprise_role": post.get("enterprise_role") or "holder",
         "external_party": post.get("external_party", "").strip()})
-    return "已添加关键产品技术攻关项目。"
+    return _("已添加关键产品技术攻关项目。")
 
 
 @action("add_link")
@@ -313,7 +314,7 @@ def _add_link(user, chain, post):
     seg = _seg(chain, post.get("segment"))
     map_services.add_link(user, {"source": seg, "target": _int(post.get("target")),
                                  "kind": post.get("kind") or "supplies", "note": post.get("note", "").strip()})
-    return f"已为“{seg.name}”添加跨链关联。"
+    return _("已为“%(segment)s”添加跨链关联。") % {"segment": seg.name}
 
 
 @login_required
@@ -352,12 +353,12 @@ def settings_view(request):
     form = SettingsForm(request.POST or None, instance=MapSettings(**mapping.settings_dict(current)))
     if request.method == "POST":
         if not can_edit:
-            raise PermissionDenied("只有链长办可以修改图谱判定标准。")
+            raise PermissionDenied(_("只有链长办可以修改图谱判定标准。"))
         if form.is_valid():
             try:
                 map_services.save_settings(request.user, region, form.cleaned_data,
                                            version=_int(request.POST.get("version")))
-                messages.success(request, "已保存图谱判定标准，各产业链图谱按新标准重新判定。")
+                messages.success(request, _("已保存图谱判定标准，各产业链图谱按新标准重新判定。"))
                 return redirect("chainmap:settings")
             except (ValidationError, Conflict, PermissionDenied) as exc:
                 messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from chainchief.imports import kinds, services, tasks, workbooks
@@ -20,8 +21,8 @@ BACKGROUND_BYTES = int(getattr(settings, "IMPORT_BACKGROUND_BYTES", 5 * 1024 * 1
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label="导入类型")
-    file = forms.FileField(label="文件", help_text="支持 .xlsx 与 .csv（UTF-8 或 GBK 编码）")
+    kind = forms.ChoiceField(label=gettext_lazy("导入类型"))
+    file = forms.FileField(label=gettext_lazy("文件"), help_text=gettext_lazy("支持 .xlsx 与 .csv（UTF-8 或 GBK 编码）"))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,13 +83,13 @@ def commit(request, pk):
             if not batch.can_commit:
                 raise ValidationError("该批次当前不能提交。")
             tasks.enqueue(batch, request.user, True)
-            messages.info(request, "正在导入，请稍候。")
+            messages.info(request, _("正在导入，请稍候。"))
         else:
             batch = services.commit(batch, request.user)
             if batch.status == "committed":
-                messages.success(request, f"导入完成：新增 {batch.new_count} 行，更新 {batch.updated_count} 行。")
+                messages.success(request, _("导入完成：新增 %(new)s 行，更新 %(updated)s 行。") % {"new": batch.new_count, "updated": batch.updated_count})
             else:
-                messages.error(request, batch.message or "导入未完成。")
+                messages.error(request, batch.message or _("导入未完成。"))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
     return redirect("imports:detail", pk=pk)
@@ -100,7 +101,7 @@ def rollback(request, pk):
     batch = _batch(request, pk)
     try:
         services.rollback(batch, request.user)
-        messages.success(request, "已撤销该批次，数据已恢复为导入前的值。")
+        messages.success(request, _("已撤销该批次，数据已恢复为导入前的值。"))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
     return redirect("imports:detail", pk=pk)

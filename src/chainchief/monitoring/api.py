@@ -71,7 +71,7 @@ def _row_out(r):
                                             "probability": f.probability, "trend_annual_growth": f.annual_growth,
                                             "points": f.points},
         "status": r.status.status, "status_label": r.status.label, "status_reason": r.status.reason,
-        "alerts": r.alerts,
+        "alerts": [{**a, "message": str(a["message"])} for a in r.alerts],
     }
 
 
@@ -157,7 +157,8 @@ def alerts(request, period: str | None = None, chain: int | None = None):
     if p is None:
         return {"period": None, "sharp_drops": [], "not_reported": []}
     chain_obj = get_object_or_404(Chain.objects.restrict(user, VIEW), pk=chain) if chain else None
-    return {"period": str(p), **report.enterprise_alerts(user, p, chain_obj)}
+    found = report.enterprise_alerts(user, p, chain_obj)
+    return {"period": str(p), **{k: [{**a, "message": str(a["message"])} for a in v] for k, v in found.items()}}
 
 
 class StatOut(Schema):

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from chainchief.analytics.periods import Period
 from chainchief.core.permissions import VIEW
@@ -41,20 +42,20 @@ class StatForm(StyledForm):
     when the user ticks ``confirm``.
     """
 
-    period = forms.CharField(label="统计期间", max_length=7,
-                             help_text="填报月份，格式 YYYY-MM；1 月未单独统计时直接填 2 月（即 1—2 月累计）。",
+    period = forms.CharField(label=gettext_lazy("统计期间"), max_length=7,
+                             help_text=gettext_lazy("填报月份，格式 YYYY-MM；1 月未单独统计时直接填 2 月（即 1—2 月累计）。"),
                              widget=forms.TextInput(attrs={"type": "month", "placeholder": "2021-06"}),
                              error_messages={"required": "请选择统计期间。"})
-    revenue = _money("营业收入累计（万元）", "1 月至本月累计值，不是当月值。")
-    gross_output = _money("工业总产值累计（万元）")
-    profit = _money("利润总额累计（万元）", "亏损填负数。")
-    tax = _money("税收累计（万元）")
-    rd_spend = _money("研发投入累计（万元）")
-    employees = forms.IntegerField(label="从业人员（人）", required=False, min_value=0,
+    revenue = _money(gettext_lazy("营业收入累计（万元）"), gettext_lazy("1 月至本月累计值，不是当月值。"))
+    gross_output = _money(gettext_lazy("工业总产值累计（万元）"))
+    profit = _money(gettext_lazy("利润总额累计（万元）"), gettext_lazy("亏损填负数。"))
+    tax = _money(gettext_lazy("税收累计（万元）"))
+    rd_spend = _money(gettext_lazy("研发投入累计（万元）"))
+    employees = forms.IntegerField(label=gettext_lazy("从业人员（人）"), required=False, min_value=0,
                                    widget=forms.NumberInput(attrs={"step": "1", "inputmode": "numeric"}),
                                    error_messages={"invalid": "请输入整数。", "min_value": "从业人员不能为负数。"})
     version = VersionField()
-    confirm = forms.BooleanField(label="我已核对，累计值确有减少，仍然保存", required=False)
+    confirm = forms.BooleanField(label=gettext_lazy("我已核对，累计值确有减少，仍然保存"), required=False)
 
     FIGURES = MonthlyStat.FIGURES
 
@@ -133,16 +134,16 @@ class RulesForm(StyledForm):
     """The region's status rules, entered as percentages (the model keeps ratios: 80% → 0.80)."""
 
     yellow_percent = forms.DecimalField(
-        label="黄灯比例（%）", min_value=0, max_value=100, max_digits=5, decimal_places=0,
-        help_text="近 12 个月营业收入同比增速达到实现目标所需年均增速的这一比例（但未达到所需增速）时亮黄灯，"
-                  "更低时亮红灯。例如所需年均增速 10%、黄灯比例 80%：增速 ≥10% 绿灯，8%—10% 黄灯，低于 8% 红灯。",
+        label=gettext_lazy("黄灯比例（%）"), min_value=0, max_value=100, max_digits=5, decimal_places=0,
+        help_text=gettext_lazy("近 12 个月营业收入同比增速达到实现目标所需年均增速的这一比例（但未达到所需增速）时亮黄灯，"
+                     "更低时亮红灯。例如所需年均增速 10%、黄灯比例 80%：增速 ≥10% 绿灯，8%—10% 黄灯，低于 8% 红灯。"),
         error_messages={"required": "请填写黄灯比例。", "min_value": "黄灯比例不能小于 0%%。",
                         "max_value": "黄灯比例不能大于 100%%。", "invalid": "请输入 0—100 之间的整数。",
                         "max_decimal_places": "请输入整数百分比。"})
     sharp_drop_percent = forms.DecimalField(
-        label="企业大幅下降阈值（%）", min_value=-100, max_value=0, max_digits=5, decimal_places=0,
-        help_text="企业本期累计营业收入同比低于这一幅度时，在产业链页面列为“大幅下降”预警。"
-                  "例如 -20 表示同比下降超过 20% 的企业会被提示。",
+        label=gettext_lazy("企业大幅下降阈值（%）"), min_value=-100, max_value=0, max_digits=5, decimal_places=0,
+        help_text=gettext_lazy("企业本期累计营业收入同比低于这一幅度时，在产业链页面列为“大幅下降”预警。"
+                     "例如 -20 表示同比下降超过 20% 的企业会被提示。"),
         error_messages={"required": "请填写大幅下降阈值。", "min_value": "阈值不能低于 -100%%。",
                         "max_value": "阈值应为负数或 0，例如 -20。", "invalid": "请输入 -100—0 之间的整数。",
                         "max_decimal_places": "请输入整数百分比。"})
@@ -180,9 +181,9 @@ class TargetForm(StyledModelForm):
     def __init__(self, *args, chains, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["chain"].queryset = chains
-        self.fields["chain"].empty_label = "请选择产业链"
-        self.fields["revenue"].label = "营业收入目标（亿元）"
-        self.fields["revenue"].help_text = "该年全年营业收入目标，单位亿元（1 亿元 = 10,000 万元）。"
+        self.fields["chain"].empty_label = gettext_lazy("请选择产业链")
+        self.fields["revenue"].label = gettext_lazy("营业收入目标（亿元）")
+        self.fields["revenue"].help_text = gettext_lazy("该年全年营业收入目标，单位亿元（1 亿元 = 10,000 万元）。")
         self.fields["year"].widget.attrs.update({"min": 2000, "max": 2100})
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version

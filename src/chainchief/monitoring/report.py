@@ -4,6 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext, gettext_noop
+
 from chainchief.analytics import forecast as fc
 from chainchief.analytics.growth import cagr, ratio, trailing_twelve_months, years_to_target
 from chainchief.analytics.periods import Period
@@ -22,7 +24,7 @@ def check_may_read(user):
     from chainchief.core.permissions import may
 
     if not may(user, VIEW, ChainFigure):
-        raise PermissionDenied("无权查看产业链汇总数据。")
+        raise PermissionDenied(gettext("无权查看产业链汇总数据。"))
 
 
 def latest_period(user):
@@ -239,14 +241,14 @@ def _rank(user, rows, period):
 def chain_alerts(row, city):
     out = []
     if row.yoy_comparable is not None and row.yoy_comparable < 0:
-        out.append({"kind": "shrinking", "message": f"可比口径同比下降 {rules.pct(-row.yoy_comparable)}"})
+        out.append({"kind": "shrinking", "message": rules.Text(gettext_noop("可比口径同比下降 %(drop)s"), drop=rules.pct(-row.yoy_comparable))})
     elif (row.yoy_comparable is not None and city.yoy_comparable is not None
           and row.yoy_comparable < city.yoy_comparable):
         out.append({"kind": "slower_than_city",
-                    "message": f"可比口径同比增长 {rules.pct(row.yoy_comparable)}，低于全市 "
-                               f"{rules.pct(city.yoy_comparable)}"})
+                    "message": rules.Text(gettext_noop("可比口径同比增长 %(growth)s，低于全市 %(city)s"),
+                                          growth=rules.pct(row.yoy_comparable), city=rules.pct(city.yoy_comparable))})
     if row.non_reporters:
-        out.append({"kind": "not_reported", "message": f"{row.non_reporters} 家规上企业本期未报送"})
+        out.append({"kind": "not_reported", "message": rules.Text(gettext_noop("%(n)s 家规上企业本期未报送"), n=row.non_reporters)})
     return out
 
 
@@ -276,9 +278,10 @@ def enterprise_alerts(user, period, chain=None, *, threshold=None, limit=200):
         g = ratio(revenue, prev.get(ent_id))
         if g is not None and g < float(threshold):
             drops.append({"enterprise_id": ent_id, "enterprise": names.get(ent_id, ""), "growth": g,
-                          "message": f"营业收入同比下降 {rules.pct(-g)}（低于 {rules.pct(-float(threshold))} 预警线）"})
+                          "message": rules.Text(gettext_noop("营业收入同比下降 %(drop)s（低于 %(line)s 预警线）"),
+                                                 drop=rules.pct(-g), line=rules.pct(-float(threshold)))})
     expected = enterprises.filter(is_above_scale=True).exclude(pk__in=list(cur)).values_list("pk", "name")
     for ent_id, name in expected[:limit]:
-        silent.append({"enterprise_id": ent_id, "enterprise": name, "message": f"{period} 未报送月度数据"})
+        silent.append({"enterprise_id": ent_id, "enterprise": name, "message": rules.Text(gettext_noop("%(period)s 未报送月度数据"), period=period)})
     drops.sort(key=lambda a: a["growth"])
     return {"sharp_drops": drops[:limit], "not_reported": silent}

@@ -11,6 +11,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from chainchief.analytics.growth import ratio
@@ -21,6 +22,7 @@ from chainchief.core.permissions import ADD, CHANGE, DELETE, VIEW, can, may, sco
 from chainchief.enterprises.models import Enterprise, Membership
 from chainchief.monitoring import report, services
 from chainchief.monitoring.forms import DeleteForm, RulesForm, StatForm, TargetForm
+from chainchief.monitoring.templatetags.monitoring import month_name, ytd_label
 from chainchief.monitoring.models import ChainFigure, ChainTarget, MonitoringSettings, MonthlyStat
 from chainchief.web.forms import save_with
 
@@ -42,10 +44,27 @@ def _selected(request, periods):
             p = services.parse_period(text)
             if p in periods:
                 return p, None
-            return (periods[0] if periods else None), f"{text} 暂无数据，已显示最近一期。"
+            return (periods[0] if periods else None), _("%(period)s 暂无数据，已显示最近一期。") % {"period": text}
         except ValidationError:
-            return (periods[0] if periods else None), "期间格式应为 YYYY-MM，已显示最近一期。"
+            return (periods[0] if periods else None), _("期间格式应为 YYYY-MM，已显示最近一期。")
     return (periods[0] if periods else None), None
+
+
+def _month_names():
+    """Axis labels of the twelve year-to-date months: 1月, 1—2月, 3月 … (January and February are reported
+    together when January has no figure of its own)."""
+    return [_("1月") if m == 1 else (_("1—2月") if m == 2 else _month(m)) for m in range(1, 13)]
+
+
+def _month(month):
+    # xgettext:no-python-format
+    text = _("%(month)s月")
+    return text % {"month": month, "month_name": month_name(month)}
+
+
+def _chart_labels():
+    return {"year": _("{year}年"), "yi": _("亿元"), "yi_value": _("{value} 亿元"), "tier_tip": _("{b}：{c} 亿元（{d}%）"),
+            "revenue": _("累计营业收入"), "yoy": _("可比同比"), "yoy_axis": _("同比"), "progress": _("目标进度")}
 
 
 def _yi(value):
@@ -64,7 +83,7 @@ def cockpit(request):
     city = report.city_figures(user, user.region, period) if user.region_id else None
     by_tier = defaultdict(lambda: {"revenue": 0.0, "count": 0})
     for r in rows:
-        t = by_tier[r.chain.tier.name if r.chain.tier_id else "未分层"]
+        t = by_tier[r.chain.tier.name if r.chain.tier_id else _("未分层")]
         t["revenue"] += _yi(r.revenue) or 0
         t["count"] += 1
     lights = defaultdict(int)
@@ -78,7 +97,7 @@ def cockpit(request):
                 period__year__in=[period.year, period.year - 1]).order_by("period"):
             city_series.setdefault(f.period.year, {})[f.period.month] = _yi(f.revenue)
     chart = {
-        "months": [f"{m}月" if m > 2 else ("1—2月" if m == 2 else "1月") for m in range(1, 13)],
+        "months": _month_names(), "labels": _chart_labels(),
         "years": {str(y): [s.get(m) for m in range(1, 13)] for y, s in sorted(city_series.items())},
         "chains": [{"name": r.chain.name, "revenue": _yi(r.revenue), "growth": r.yoy_comparable,
                     "progress": r.progress, "status": r.status.status} for r in rows],
@@ -113,7 +132,7 @@ def chain_monitor(request, pk):
         "ytd": [_yi(v) for _, v in row.series],
         "monthly": [_yi(monthly[p][0]) for p, _ in row.series],
         "years": {str(y): [s.get(m) for m in range(1, 13)] for y, s in sorted(by_year.items())},
-        "months": [f"{m}月" if m > 2 else ("1—2月" if m == 2 else "1月") for m in range(1, 13)],
+        "months": _month_names(), "labels": _chart_labels(),
         "progress": row.progress,
     }
     context.update(row=row, alerts=alerts, top=top, chart=chart)
@@ -122,8 +141,8 @@ def chain_monitor(request, pk):
 
 # --- Enterprise figures, their entry form, and the coordinators' targets and rules ---------------------------
 
-FIGURE_COLUMNS = [("revenue", "营业收入"), ("gross_output", "工业总产值"), ("profit", "利润总额"), ("tax", "税收"),
-                  ("rd_spend", "研发投入")]
+FIGURE_COLUMNS = [("revenue", gettext_lazy("营业收入")), ("gross_output", gettext_lazy("工业总产值")),
+                  ("profit", gettext_lazy("利润总额")), ("tax", gettext_lazy("税收")), ("rd_spend", gettext_lazy("研发投入"))]
 
 
 def _strip_prefix(q, prefix):
@@ -166,12 +185,16 @@ def _may_record(user, enterprise):
 
 def _month_label(period, covered):
     if covered == 2:
-        return "1—2月"
-    return f"{period.month}月"
+        return _("1—2月")
+    return _month(period.month)
 
 
 def _ytd_label(period):
-    return "1月" if period.month == 1 else f"1—{period.month}月"
+    if period.month == 1:
+        return _("1月")
+    # xgettext:no-python-format
+    text = _("1—%(month)s月")
+    return text % {"month": period.month, "month_name": month_name(period.month)}
 
 
 def _monthly_yoy(period, value, covered, monthly):
@@ -198,7 +221,7 @@ def _figure_table(rows, year):
     ones is missing, January left out when it came merged into 1—2月."""
     by_period = {Period.of(r.period): r for r in rows}
     monthly = {name: monthly_from_ytd({p: getattr(r, name) for p, r in by_period.items()})
-               for name, _ in FIGURE_COLUMNS}
+               for name, _label in FIGURE_COLUMNS}
     reported = sorted(p for p in by_period if p.year == year)
     lines = []
     if not reported:
@@ -213,7 +236,7 @@ def _figure_table(rows, year):
             continue
         last = by_period.get(p.same_month_last_year())
         cells = []
-        for name, _ in FIGURE_COLUMNS:
+        for name, _label in FIGURE_COLUMNS:
             ytd = getattr(row, name)
             value, covered = monthly[name].get(p, (None, 0))
             cells.append({
@@ -244,7 +267,7 @@ def _figure_chart(rows, year):
         return None if value is None else float(value)
 
     return {
-        "months": ["1月" if m == 1 else ("1—2月" if m == 2 else f"{m}月") for m in range(1, 13)],
+        "months": _month_names(),
         "current": str(year), "previous": str(year - 1),
         "ytd": [ytd(year, m) for m in range(1, 13)],
         "ytd_previous": [ytd(year - 1, m) for m in range(1, 13)],
@@ -267,7 +290,7 @@ def enterprise_figures(request, pk):
     form = None
     if request.method == "POST":
         if not can_record:
-            raise PermissionDenied("无权填报该企业的月度数据。")
+            raise PermissionDenied(_("无权填报该企业的月度数据。"))
         form = StatForm(request.POST, enterprise=enterprise, user=user)
         form.editing = bool(request.POST.get("version"))
         if form.is_valid():
@@ -275,8 +298,11 @@ def enterprise_figures(request, pk):
             saved = save_with(form, lambda: services.record_stat(
                 user, enterprise, period, form.values(), version=form.cleaned_data.get("version")))
             if saved:
-                verb = "修改" if form.existing is not None else "填报"
-                messages.success(request, f"已{verb}{period.label()}数据。")
+                if form.existing is not None:
+                    text = _("已修改%(period)s数据。")
+                else:
+                    text = _("已填报%(period)s数据。")
+                messages.success(request, text % {"period": ytd_label(period)})
                 url = reverse("monitoring:enterprise", args=[enterprise.pk])
                 return redirect(f"{url}?year={period.year}&saved={period}#stat-{period}")
         year = form.cleaned_data["period"].year if form.cleaned_data.get("period") else year
@@ -341,14 +367,14 @@ def monitoring_settings(request):
     user = request.user
     report.check_may_read(user)
     if not user.region_id:
-        raise PermissionDenied("账号未设置所属区域。")
+        raise PermissionDenied(_("账号未设置所属区域。"))
     rules_form = target_form = None
     if request.method == "POST":
         which = request.POST.get("form")
         if which == "rules":
             row = report.settings_for(user.region)
             if not (can(user, CHANGE, row) if row.pk else may(user, ADD, MonitoringSettings)):
-                raise PermissionDenied("无权修改监测规则。")
+                raise PermissionDenied(_("无权修改监测规则。"))
             rules_form = RulesForm(request.POST, settings_row=row)
             if rules_form.is_valid():
                 values = rules_form.model_values()
@@ -359,21 +385,22 @@ def monitoring_settings(request):
                     done = save_with(rules_form, lambda: core_services.create(
                         user, MonitoringSettings, {"region": user.region, **values}))
                 if done:
-                    messages.success(request, "已保存监测规则，各产业链状态已按新规则重新判断。")
+                    messages.success(request, _("已保存监测规则，各产业链状态已按新规则重新判断。"))
                     return redirect("monitoring:settings")
         elif which == "target":
             if not may(user, ADD, ChainTarget):
-                raise PermissionDenied("无权设定年度目标。")
+                raise PermissionDenied(_("无权设定年度目标。"))
             addable = _within(user, ChainTarget, ADD, Chain.objects.filter(is_active=True), "chain")
             target_form = TargetForm(request.POST, chains=addable)
             if target_form.is_valid():
                 data = {k: target_form.cleaned_data[k] for k in ("chain", "year", "revenue", "note")}
                 t = save_with(target_form, lambda: core_services.create(user, ChainTarget, data))
                 if t:
-                    messages.success(request, f"已设定{t.chain.name} {t.year} 年目标 {t.revenue:,.2f} 亿元。")
+                    messages.success(request, _("已设定%(chain)s %(year)s 年目标 %(revenue)s 亿元。") % {
+                        "chain": t.chain.name, "year": t.year, "revenue": f"{t.revenue:,.2f}"})
                     return redirect(f"{reverse('monitoring:settings')}#chain-{t.chain_id}")
         else:
-            return HttpResponseBadRequest("未知的表单。")
+            return HttpResponseBadRequest(_("未知的表单。"))
     context = _settings_context(user, rules_form, target_form)
     return render(request, "monitoring/settings.html", context)
 
@@ -387,7 +414,7 @@ def target_edit(request, pk):
     user = request.user
     target = _target(user, pk)
     if not can(user, CHANGE, target):
-        raise PermissionDenied("无权修改该年度目标。")
+        raise PermissionDenied(_("无权修改该年度目标。"))
     chain = target.chain
     form = TargetForm(request.POST or None, instance=target, chains=Chain.objects.filter(pk=chain.pk))
     if request.method == "POST" and form.is_valid():
@@ -395,11 +422,11 @@ def target_edit(request, pk):
         saved = save_with(form, lambda: core_services.update(user, target, data,
                                                              version=form.cleaned_data.get("version")))
         if saved:
-            messages.success(request, f"已保存{chain.name} {saved.year} 年目标。")
+            messages.success(request, _("已保存%(chain)s %(year)s 年目标。") % {"chain": chain.name, "year": saved.year})
             return redirect(f"{reverse('monitoring:settings')}#chain-{chain.pk}")
     return render(request, "web/form_page.html", {
-        "form": form, "title": f"修改年度目标：{chain.name}", "back_url": reverse("monitoring:settings"),
-        "back_label": "目标与规则"})
+        "form": form, "title": _("修改年度目标：%(chain)s") % {"chain": chain.name}, "back_url": reverse("monitoring:settings"),
+        "back_label": _("目标与规则")})
 
 
 @login_required
@@ -408,14 +435,14 @@ def target_delete(request, pk):
     user = request.user
     target = _target(user, pk)
     if not can(user, DELETE, target):
-        raise PermissionDenied("无权删除该年度目标。")
+        raise PermissionDenied(_("无权删除该年度目标。"))
     form = DeleteForm(request.POST)
     chain, year = target.chain, target.year
     if form.is_valid():
         done = save_with(form, lambda: core_services.delete(user, target, version=form.cleaned_data.get("version"))
                          or True)
         if done:
-            messages.success(request, f"已删除{chain.name} {year} 年目标。")
+            messages.success(request, _("已删除%(chain)s %(year)s 年目标。") % {"chain": chain.name, "year": year})
         else:
             messages.error(request, " ".join(form.non_field_errors()))
     return redirect(f"{reverse('monitoring:settings')}#chain-{chain.pk}")

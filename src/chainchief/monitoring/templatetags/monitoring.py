@@ -1,8 +1,31 @@
 from decimal import Decimal
 
+from datetime import date
+
 from django import template
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 register = template.Library()
+
+
+@register.filter
+def ytd_label(period):
+    """The statisticians' label of a year-to-date figure in the current language: 2024年1—6月; January alone
+    reads 2024年1月."""
+    if period is None:
+        return ""
+    if period.month > 1:
+        # xgettext:no-python-format
+        text = _("%(year)s年1—%(month)s月")
+        return text % {"year": period.year, "month": period.month, "month_name": month_name(period.month)}
+    return _("%(year)s年1月") % {"year": period.year}
+
+
+def month_name(month):
+    """The short name of a month in the current language (Feb; 2月), offered to translations beside its
+    number."""
+    return date_format(date(2000, month, 1), "M")
 
 
 @register.filter

@@ -110,7 +110,7 @@ def test_language_switch_to_english(login):
     assert r.status_code == 302
     body = text(c.get("/"))
     assert "Key industrial chains" in body and "Log out" in body and 'lang="en"' in body
-    assert "Target 1000 × 100 M yuan by 2025" in body
+    assert "Target 1000 (100m yuan) by 2025" in body
     c.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert "重点产业链" in text(c.get("/"))
 

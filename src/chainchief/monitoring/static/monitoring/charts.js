@@ -12,6 +12,11 @@
     return c;
   }
 
+  var L = { year: "{year}年", yi: "亿元", yi_value: "{value} 亿元", tier_tip: "{b}：{c} 亿元（{d}%）", revenue: "累计营业收入",
+            yoy: "可比同比", yoy_axis: "同比", progress: "目标进度" };
+  function labels(data) { if (data.labels) Object.keys(data.labels).forEach(function (k) { L[k] = data.labels[k]; }); }
+  function yearName(y) { return L.year.replace("{year}", y); }
+
   function yearLines(id, data) {
     var c = chart(id);
     if (!c) return;
@@ -19,42 +24,44 @@
     c.setOption({
       textStyle: { fontFamily: FONT },
       tooltip: { trigger: "axis" },
-      legend: { top: 0, data: years.map(function (y) { return y + "年"; }) },
+      legend: { top: 0, data: years.map(yearName) },
       grid: { left: 60, right: 20, top: 50, bottom: 30 },
       xAxis: { type: "category", data: data.months },
-      yAxis: { type: "value", name: "亿元" },
+      yAxis: { type: "value", name: L.yi },
       series: years.map(function (y) {
-        return { name: y + "年", type: "line", connectNulls: false, data: data.years[y], smooth: false };
+        return { name: yearName(y), type: "line", connectNulls: false, data: data.years[y], smooth: false };
       })
     });
   }
 
   window.ccCockpit = function (data) {
+    labels(data);
     yearLines("cc-trend", data);
     var tiers = chart("cc-tiers");
     if (tiers) tiers.setOption({
       textStyle: { fontFamily: FONT },
-      tooltip: { trigger: "item", formatter: "{b}：{c} 亿元（{d}%）" },
-      series: [{ type: "pie", radius: ["40%", "70%"], data: data.tiers, label: { formatter: function (p) { return p.name + "\n" + Math.round(p.value).toLocaleString() + " 亿元"; } } }]
+      tooltip: { trigger: "item", formatter: L.tier_tip },
+      series: [{ type: "pie", radius: ["40%", "70%"], data: data.tiers, label: { formatter: function (p) { return p.name + "\n" + L.yi_value.replace("{value}", Math.round(p.value).toLocaleString()); } } }]
     });
     var chains = chart("cc-chains");
     if (chains) chains.setOption({
       textStyle: { fontFamily: FONT },
       tooltip: { trigger: "axis" },
-      legend: { top: 0, data: ["累计营业收入", "可比同比"] },
+      legend: { top: 0, data: [L.revenue, L.yoy] },
       grid: { left: 60, right: 60, top: 40, bottom: 80 },
       xAxis: { type: "category", data: data.chains.map(function (r) { return r.name; }), axisLabel: { rotate: 40 } },
-      yAxis: [{ type: "value", name: "亿元" }, { type: "value", name: "同比", axisLabel: { formatter: function (v) { return Math.round(v * 100) + "%"; } } }],
+      yAxis: [{ type: "value", name: L.yi }, { type: "value", name: L.yoy_axis, axisLabel: { formatter: function (v) { return Math.round(v * 100) + "%"; } } }],
       series: [
-        { name: "累计营业收入", type: "bar", data: data.chains.map(function (r) {
+        { name: L.revenue, type: "bar", data: data.chains.map(function (r) {
             return { value: r.revenue, itemStyle: { color: LIGHT[r.status] || LIGHT.unknown } }; }) },
-        { name: "可比同比", type: "line", yAxisIndex: 1, data: data.chains.map(function (r) { return r.growth; }),
+        { name: L.yoy, type: "line", yAxisIndex: 1, data: data.chains.map(function (r) { return r.growth; }),
           tooltip: { valueFormatter: function (v) { return v == null ? "—" : (v * 100).toFixed(1) + "%"; } } }
       ]
     });
   };
 
   window.ccChainMonitor = function (data) {
+    labels(data);
     yearLines("cc-years", data);
     var g = chart("cc-gauge");
     if (g) g.setOption({
@@ -63,7 +70,7 @@
         axisLine: { lineStyle: { width: 12 } }, splitNumber: 5, axisLabel: { distance: 16, fontSize: 10 },
         detail: { valueAnimation: true, formatter: "{value}%", fontSize: 20, offsetCenter: [0, "70%"] },
         title: { offsetCenter: [0, "95%"], fontSize: 12 },
-        data: [{ value: Math.round((data.progress || 0) * 100), name: "目标进度" }] }]
+        data: [{ value: Math.round((data.progress || 0) * 100), name: L.progress }] }]
     });
   };
 })();
