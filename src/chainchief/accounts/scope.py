@@ -11,6 +11,17 @@ class Scope:
     enterprises: frozenset  # enterprises the user speaks for (enterprise user) or serves (commissioner)
 
 
+def with_new_regions(user):
+    """Recompute only the region part of a cached scope (after a region was added below the user's region).
+    Chains and enterprises are never recomputed mid-request: a write must not widen its own permission."""
+    from dataclasses import replace
+
+    from chainchief.core.models import Region
+
+    regions = frozenset(Region.subtree_ids(user.region_id)) if user.region_id else frozenset()
+    user.__dict__["scope"] = replace(user.scope, regions=regions)
+
+
 def resolve(user) -> Scope:
     from chainchief.chains.models import Chain, ChainDepartment
 

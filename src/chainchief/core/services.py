@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from chainchief.audit.models import AuditAction
 from chainchief.audit.services import record, snapshot
-from chainchief.core.permissions import ADD, CHANGE, DELETE, check, may
+from chainchief.core.permissions import ADD, CHANGE, DELETE, VIEW, check, may
 
 
 class Conflict(Exception):
@@ -44,6 +44,20 @@ def _full_clean(obj):
         raise
 
 
+def _check_related(user, obj, fields=None):
+    """A row may point only at objects the user may see: nobody attaches an enterprise it cannot see to its
+    chain (and so gains sight of that enterprise's figures), or puts an enterprise in another city."""
+    from chainchief.core.permissions import can
+
+    for field in obj._meta.concrete_fields:
+        if (not field.is_relation or field.name in obj.SYSTEM_FIELDS or (fields is not None and field.attname
+                not in fields) or not hasattr(field.related_model, "access")):
+            continue
+        target = getattr(obj, field.name)
+        if target is not None and not can(user, VIEW, target):
+            raise ValidationError({field.name: f"所选{field.verbose_name}不存在或无权访问。"})
+
+
 def _save(obj, user, m2m):
     _full_clean(obj)
     try:
@@ -56,15 +70,23 @@ def _save(obj, user, m2m):
 
 
 @transaction.atomic
-def create(user, model, data, *, audit_repr=None, check_scope=True):
+def create(user, model, data, *, audit_repr=None, check_scope=True, trusted=()):
     """Create a ``model`` row. ``check_scope=False`` lets a domain service attach what puts the row in the
-    user's scope (e.g. a chain membership) and call ``check`` itself before its transaction ends."""
+    user's scope (e.g. a chain membership) and call ``check`` itself before its transaction ends.
+    ``trusted`` names foreign keys the calling service vouches for (e.g. the enterprise it has just created),
+    which need not be visible to the user yet."""
     if not may(user, ADD, model):
         raise_denied(ADD, model)
     obj = model()
     m2m = _assign(obj, data)
     obj.created_by = obj.updated_by = user if user.is_authenticated else None
+    _full_clean(obj)
+    _check_related(user, obj, {f.attname for f in model._meta.concrete_fields if f.name not in trusted})
     _save(obj, user, m2m)
+    if model._meta.label == "core.Region" and "scope" in user.__dict__:
+        from chainchief.accounts.scope import with_new_regions
+
+        with_new_regions(user)  # a new district of the user's city is in its region scope at once
     if check_scope:
         check(user, ADD, obj)  # the new object must lie inside the user's scope, else all is rolled back
     record(user, AuditAction.CREATE, obj, after=snapshot(obj), object_repr=audit_repr)
@@ -87,6 +109,7 @@ def update(user, obj, data, *, version=None):
         return obj  # nothing to write: no new version, no audit row
     obj.version += 1
     obj.updated_by = user
+    _check_related(user, obj, {k for k, v in _values(obj).items() if old.get(k) != v})
     _save(obj, user, m2m)
     check(user, CHANGE, obj)  # may not move an object out of the user's scope
     record(user, AuditAction.UPDATE, obj, before=before, after=snapshot(obj))

@@ -14,7 +14,8 @@ def create_enterprise(user, data, memberships=()):
     """
     enterprise = services.create(user, Enterprise, data, check_scope=False)
     for chain, role in memberships:
-        services.create(user, Membership, {"enterprise": enterprise, "chain": chain, "role": role})
+        services.create(user, Membership, {"enterprise": enterprise, "chain": chain, "role": role},
+                        trusted=("enterprise",))
     check(user, ADD, enterprise)
     return enterprise
 

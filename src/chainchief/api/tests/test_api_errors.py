@@ -407,3 +407,28 @@ def test_foreign_keys_by_either_name_and_unknown_fields_refused(api):
     assert r.status_code == 200 and r.json()["tier_id"] == tier
     r = client.patch(f"/api/v1/chains/{chain.pk}", {"no_such_field": 1})
     assert r.status_code == 400 and "no_such_field" in r.json()["errors"]
+
+
+def test_staff_cannot_pull_an_unseen_enterprise_into_their_chain(api):
+    """Attaching an enterprise to one's chain would reveal its figures: only one already visible may be."""
+    from chainchief.chains.models import Chain
+    from chainchief.core.models import Region
+    from chainchief.enterprises.models import Enterprise, Membership
+
+    power = Chain.objects.get(name="动力装备")
+    theirs = Membership.objects.filter(chain__name__in=["动力装备", "汽车制造"]).values("enterprise")
+    outsider = Enterprise.objects.exclude(pk__in=theirs).filter(stats__isnull=False).first()
+    dept = api("dept")
+    assert dept.get(f"/api/v1/enterprises/{outsider.pk}/stats").status_code == 404
+    r = dept.post("/api/v1/memberships", {"enterprise": outsider.pk, "chain": power.pk, "role": "supporting"})
+    assert r.status_code == 400 and "enterprise" in r.json()["errors"]
+    assert not Membership.objects.filter(enterprise=outsider, chain=power).exists()
+    assert dept.get(f"/api/v1/enterprises/{outsider.pk}/stats").status_code == 404
+    # Nor may it create an enterprise in another city.
+    other = Region.objects.create(name="外市", code="371300", level="city", parent=Region.objects.get(code="370000"))
+    from chainchief.core.testing import make_uscc
+
+    r = dept.post("/api/v1/enterprises", {"uscc": make_uscc("91371302MA3OTHER1".replace("O", "0")),
+                                          "name": "外市企业", "region": other.pk, "memberships": [{"chain": power.pk}]})
+    assert r.status_code == 400 and "region" in r.json()["errors"], r.content
+    assert not Enterprise.objects.filter(name="外市企业").exists()

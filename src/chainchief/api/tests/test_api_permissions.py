@@ -22,7 +22,7 @@ import pytest
 from chainchief.core.testing import as_user, ids, items, make_uscc  # noqa: F401
 
 ROLES = ["admin", "coordinator", "leader", "chief", "dept", "commissioner", "enterprise"]
-OK, CREATED, DENIED, HIDDEN = 200, 201, 403, 404
+OK, CREATED, REFUSED, DENIED, HIDDEN = 200, 201, 400, 403, 404
 
 
 def table(*statuses):
@@ -64,8 +64,11 @@ ENTERPRISE_RECORD = {
     "patch_chem":    table(OK,      OK,      DENIED, HIDDEN,  HIDDEN,  HIDDEN, HIDDEN),
     "delete_power":  table(OK,      OK,      DENIED, OK,      OK,      HIDDEN, DENIED),
 }
+# The membership created puts 高端化工's enterprise into 动力装备: chain staff may not attach an enterprise they
+# cannot see to their chain (that would show them its figures): the enterprise is "not found" for them (400).
 # The membership deleted is another enterprise's (in 动力装备): hidden from the enterprise user.
 MEMBERSHIP = {**ENTERPRISE_RECORD,
+    "create":        table(CREATED, CREATED, DENIED, REFUSED, REFUSED, DENIED, DENIED),
     "delete_power":  table(OK,      OK,      DENIED, OK,      OK,      HIDDEN, HIDDEN)}
 
 
@@ -647,10 +650,11 @@ def test_dept_creates_an_enterprise_only_inside_its_chains(w, as_user):
 
 def test_coordinator_cannot_write_outside_its_city(w, as_user):
     client = as_user("coordinator")
+    # Another city's region is "not found" for this coordinator: the field is refused (400).
     r = client.post("/api/v1/chains", {"name": "外市产业链", "region_id": w.other_city.pk})
-    assert r.status_code == 403
+    assert r.status_code == 400 and "region" in r.json()["errors"]
     r = client.post("/api/v1/departments", {"name": "外市部门", "region_id": w.province.pk})
-    assert r.status_code == 403
+    assert r.status_code == 400 and "region" in r.json()["errors"]
     from chainchief.chains.models import Chain
     from chainchief.core.models import Department
 
@@ -658,7 +662,7 @@ def test_coordinator_cannot_write_outside_its_city(w, as_user):
     assert not Department.objects.filter(name="外市部门").exists()
     # Moving one of its own rows out of its city is refused too.
     r = client.patch(f"/api/v1/chains/{w.chem.pk}", {"region_id": w.other_city.pk, "tier_id": None})
-    assert r.status_code == 403
+    assert r.status_code == 400 and "region" in r.json()["errors"]
     assert _reload(w.chem).region_id == w.city.pk
 
 

@@ -163,9 +163,14 @@ def test_set_membership_and_work_item_services(chains):
     power, chem = chains["动力装备"], chains["高端化工"]
     outsider = Membership.objects.filter(chain=chem).exclude(
         enterprise__memberships__chain=power).first().enterprise
-    row = set_membership(_user("chief"), outsider, power, "supporting")
+    # The chief cannot see 高端化工's enterprise, so it may not pull it into its chain (and so see its figures).
+    with pytest.raises(ValidationError) as exc:
+        set_membership(_user("chief"), outsider, power, "supporting")
+    assert "enterprise" in exc.value.message_dict
+    assert not Membership.objects.filter(enterprise=outsider, chain=power).exists()
+    row = set_membership(_user("coordinator"), outsider, power, "supporting")
     assert row.chain == power and row.version == 1
-    row = set_membership(_user("chief"), outsider, power, "backbone")
+    row = set_membership(_user("chief"), outsider, power, "backbone")  # now one of the chief's enterprises
     assert Membership.objects.get(pk=row.pk).role == "backbone" and row.version == 2
     with pytest.raises(PermissionDenied):
         set_membership(_user("chief"), outsider, chem, "master")
