@@ -2,6 +2,7 @@
 
 Reads go through ``restrict``; writes through ``chainchief.core.services`` (or a domain service passed in).
 """
+import inspect
 import json
 from typing import Any, Callable
 
@@ -86,7 +87,13 @@ def crud(
     default_create_in, update_in = input_schemas(model, fields, name)
     create_in = create_in or default_create_in
     filter_schema = filters or ListParams
-    base_qs = queryset or (lambda: model.objects.all())
+    # ``queryset(user)`` when it takes the user (e.g. to restrict what it prefetches), else ``queryset()``.
+    takes_user = queryset is not None and len(inspect.signature(queryset).parameters) == 1
+    make_qs = queryset or (lambda: model.objects.all())
+    filters_take_user = apply_filters is not None and len(inspect.signature(apply_filters).parameters) == 3
+
+    def base_qs(user):
+        return make_qs(user) if takes_user else make_qs()
     do_create = create or (lambda user, data: services.create(user, model, data))
     do_update = update or (lambda user, obj, data, version: services.update(user, obj, data, version=version))
     do_delete = delete or (lambda user, obj, version: services.delete(user, obj, version=version))
@@ -96,42 +103,42 @@ def crud(
     @router.get(f"{path}", response=page_schema(out, f"{name}Page"), tags=tags,
                 summary=f"{verbose}列表", operation_id=f"list_{name.lower()}")
     def list_objects(request, params: Query[filter_schema]):  # type: ignore[valid-type]
-        qs = base_qs().restrict(request.auth, VIEW)
+        qs = base_qs(request.auth).restrict(request.auth, VIEW)
         if params.q and search:
             cond = Q()
             for field in search:
                 cond |= Q(**{f"{field}__icontains": params.q.strip()})
             qs = qs.filter(cond)
         if apply_filters:
-            qs = apply_filters(qs, params)
+            qs = apply_filters(qs, params, request.auth) if filters_take_user else apply_filters(qs, params)
         return paginate(qs, params.limit, params.offset)
 
     @router.get(f"{path}/{{int:pk}}", response=out, tags=tags, summary=f"{verbose}详情",
                 operation_id=f"get_{name.lower()}")
     def get_object(request, pk: int):
-        return get_object_or_404(base_qs().restrict(request.auth, VIEW), pk=pk)
+        return get_object_or_404(base_qs(request.auth).restrict(request.auth, VIEW), pk=pk)
 
     @router.post(f"{path}", response={201: out}, tags=tags, summary=f"新建{verbose}",
                  operation_id=f"create_{name.lower()}")
     def create_object(request, payload: create_in):  # type: ignore[valid-type]
         _require_object(request)
         obj = do_create(request.auth, payload.dict(exclude_unset=True))
-        return Status(201, base_qs().get(pk=obj.pk))
+        return Status(201, base_qs(request.auth).get(pk=obj.pk))
 
     @router.patch(f"{path}/{{int:pk}}", response=out, tags=tags, summary=f"修改{verbose}",
                   operation_id=f"update_{name.lower()}")
     def update_object(request, pk: int, payload: update_in):  # type: ignore[valid-type]
-        obj = get_object_or_404(base_qs().restrict(request.auth, VIEW), pk=pk)
+        obj = get_object_or_404(base_qs(request.auth).restrict(request.auth, VIEW), pk=pk)
         _require_object(request)
         data = payload.dict(exclude_unset=True)
         version = data.pop("version", None)
         do_update(request.auth, obj, data, _if_match(request) if version is None else version)
-        return base_qs().get(pk=obj.pk)
+        return base_qs(request.auth).get(pk=obj.pk)
 
     @router.delete(f"{path}/{{int:pk}}", response=Deleted, tags=tags, summary=f"删除{verbose}",
                    operation_id=f"delete_{name.lower()}")
     def delete_object(request, pk: int, version: int | None = None):
-        obj = get_object_or_404(base_qs().restrict(request.auth, VIEW), pk=pk)
+        obj = get_object_or_404(base_qs(request.auth).restrict(request.auth, VIEW), pk=pk)
         do_delete(request.auth, obj, _if_match(request) if version is None else version)
         return {"deleted": True}
 

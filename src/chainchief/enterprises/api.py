@@ -115,9 +115,9 @@ _fields = ["uscc", "name", "short_name", "region", "address", "founded_on", "is_
 crud(
     router, Enterprise, out=EnterpriseOut, name="Enterprise", path="/enterprises", tags=["企业"],
     fields=_fields, filters=EnterpriseFilters, queryset=queries.enterprises_with_details,
-    apply_filters=lambda qs, p: queries.search(qs, q=p.q, chain=p.chain, uscc_code=p.uscc,
-                                               qualification=p.qualification, region=p.region,
-                                               above_scale=p.above_scale, role=p.role),
+    apply_filters=lambda qs, p, user: queries.search(qs, user=user, q=p.q, chain=p.chain, uscc_code=p.uscc,
+                                                     qualification=p.qualification, region=p.region,
+                                                     above_scale=p.above_scale, role=p.role),
     create=_create_enterprise, create_in=EnterpriseIn,
     update=lambda user, obj, data, version: services.update_enterprise(user, obj, data, version),
 )
@@ -170,5 +170,5 @@ crud(router, Membership, out=MembershipOut, name="Membership", path="/membership
 def by_uscc(request, code: str):
     from chainchief.core import uscc
 
-    qs = queries.enterprises_with_details().restrict(request.auth, VIEW)
+    qs = queries.enterprises_with_details(request.auth)
     return get_object_or_404(qs, uscc=uscc.normalise(code))

@@ -4,16 +4,25 @@ from chainchief.core import uscc
 from chainchief.enterprises.models import Enterprise, Membership
 
 
-def enterprises_with_details():
-    return Enterprise.objects.select_related("region").prefetch_related(
-        "qualifications",
-        Prefetch("memberships", queryset=Membership.objects.select_related("chain").order_by("chain__order")),
+def enterprises_with_details(user):
+    """The enterprises ``user`` may see, with the qualifications and chain memberships ``user`` may see."""
+    from chainchief.core.permissions import VIEW
+    from chainchief.enterprises.models import Qualification
+
+    memberships = Membership.objects.restrict(user, VIEW).select_related("chain").order_by("chain__order")
+    return Enterprise.objects.restrict(user, VIEW).select_related("region").prefetch_related(
+        Prefetch("qualifications", queryset=Qualification.objects.restrict(user, VIEW)),
+        Prefetch("memberships", queryset=memberships),
     )
 
 
-def search(qs, *, q=None, chain=None, uscc_code=None, qualification=None, region=None, above_scale=None,
+def search(qs, *, user, q=None, chain=None, uscc_code=None, qualification=None, region=None, above_scale=None,
            role=None):
-    """The enterprise list's filters, shared by the page, the API and exports."""
+    """The enterprise list's filters, shared by the page, the API and exports. Chain filters look only at the
+    memberships ``user`` may see, so they reveal no membership the user could not read."""
+    from chainchief.core.permissions import VIEW
+
+    visible = Membership.objects.restrict(user, VIEW)
     if q:
         q = q.strip()
         cond = Q(name__icontains=q) | Q(short_name__icontains=q)
@@ -24,12 +33,12 @@ def search(qs, *, q=None, chain=None, uscc_code=None, qualification=None, region
     if uscc_code:
         qs = qs.filter(uscc=uscc.normalise(uscc_code))
     if chain:
-        members = Membership.objects.filter(chain_id=chain)
+        members = visible.filter(chain_id=chain)
         if role:
             members = members.filter(role=role)
         qs = qs.filter(pk__in=members.values("enterprise"))
     elif role:
-        qs = qs.filter(pk__in=Membership.objects.filter(role=role).values("enterprise"))
+        qs = qs.filter(pk__in=visible.filter(role=role).values("enterprise"))
     if qualification:
         qs = qs.filter(qualifications__kind=qualification).distinct()
     if region:

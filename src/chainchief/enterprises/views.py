@@ -29,8 +29,8 @@ def may_create_enterprise(user):
 @login_required
 def enterprise_list(request):
     form = EnterpriseFilterForm(request.GET or None, user=request.user)
-    qs = queries.enterprises_with_details().restrict(request.user, VIEW)
-    qs = queries.search(qs, **form.search_args()).order_by("name", "pk")
+    qs = queries.enterprises_with_details(request.user)
+    qs = queries.search(qs, user=request.user, **form.search_args()).order_by("name", "pk")
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     filtered = any(v not in (None, "") for k, v in request.GET.items() if k != "page")
     return render(request, "enterprises/list.html", {
@@ -40,7 +40,7 @@ def enterprise_list(request):
 
 
 def _enterprise(user, pk):
-    return get_object_or_404(queries.enterprises_with_details().restrict(user, VIEW), pk=pk)
+    return get_object_or_404(queries.enterprises_with_details(user), pk=pk)
 
 
 @login_required

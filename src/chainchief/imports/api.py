@@ -179,11 +179,9 @@ ENTERPRISE_COLUMNS = [
             tags=["企业"])
 def export_enterprises(request, params: Query[ExportParams]):
     from chainchief.enterprises import queries
-    from chainchief.enterprises.models import Enterprise
 
-    qs = queries.enterprises_with_details().restrict(request.auth, VIEW)
-    qs = queries.search(qs, q=params.q, chain=params.chain, uscc_code=params.uscc,
+    qs = queries.enterprises_with_details(request.auth)
+    qs = queries.search(qs, user=request.auth, q=params.q, chain=params.chain, uscc_code=params.uscc,
                         qualification=params.qualification, region=params.region, above_scale=params.above_scale,
                         role=params.role)
-    assert qs.model is Enterprise
     return export_response(qs.iterator(chunk_size=2000), ENTERPRISE_COLUMNS, params.format, "企业名录")

@@ -432,3 +432,20 @@ def test_staff_cannot_pull_an_unseen_enterprise_into_their_chain(api):
                                           "name": "外市企业", "region": other.pk, "memberships": [{"chain": power.pk}]})
     assert r.status_code == 400 and "region" in r.json()["errors"], r.content
     assert not Enterprise.objects.filter(name="外市企业").exists()
+
+
+def test_enterprise_detail_shows_only_memberships_the_reader_may_see(api):
+    from chainchief.chains.models import Chain
+    from chainchief.enterprises.models import Membership
+
+    power, info = Chain.objects.get(name="动力装备"), Chain.objects.get(name="新一代信息技术")
+    ent = Membership.objects.filter(chain=power).exclude(enterprise__memberships__chain=info).first().enterprise
+    assert api("coordinator").post("/api/v1/memberships", {"enterprise": ent.pk, "chain": info.pk,
+                                                            "role": "master"}).status_code == 201
+    seen = api("chief").get(f"/api/v1/enterprises/{ent.pk}").json()["memberships"]
+    assert [m["chain_id"] for m in seen] == [power.pk]  # not that it is 链主 of a chain the chief does not lead
+    # and the chain filter is no oracle for it either
+    r = api("chief").get(f"/api/v1/enterprises?chain={info.pk}&limit=1000").json()
+    assert ent.pk not in [e["id"] for e in r["items"]]
+    assert [m["chain_id"] for m in api("coordinator").get(f"/api/v1/enterprises/{ent.pk}").json()["memberships"]
+            ] == sorted([power.pk, info.pk], key=lambda pk: Chain.objects.get(pk=pk).order)
