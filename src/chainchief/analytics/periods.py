@@ -11,6 +11,8 @@ class Period:
     def __post_init__(self):
         if not 1 <= self.month <= 12:
             raise ValueError(f"month {self.month} out of range")
+        if not 1900 <= self.year <= 2200:  # statistics periods; keeps date arithmetic (± a few years) valid
+            raise ValueError(f"year {self.year} out of range")
 
     @classmethod
     def parse(cls, text: str) -> "Period":
@@ -19,7 +21,7 @@ class Period:
             y, m = str(text).strip().split("-")
             return cls(int(y), int(m))
         except (ValueError, TypeError):
-            raise ValueError(f"期间格式应为 YYYY-MM，实为 {text!r}") from None
+            raise ValueError(f"期间格式应为 YYYY-MM（1900—2200 年），实为 {text!r}") from None
 
     @classmethod
     def of(cls, d: date) -> "Period":

@@ -14,7 +14,7 @@ from chainchief.chains.models import (
     Chain, KeyTechnology, MapSettings, Segment, SegmentLink, SegmentPlacement, Strength, StrengthOverride,
 )
 from chainchief.core import services
-from chainchief.core.permissions import CHANGE, REGION_WIDE_ROLES, can
+from chainchief.core.permissions import CHANGE, REGION_WIDE_ROLES, VIEW, can
 from chainchief.core.services import Conflict
 from chainchief.enterprises.models import Enterprise, Membership, MembershipRole
 
@@ -24,10 +24,14 @@ def check_map_edit(user, chain):
         raise PermissionDenied(f"无权编辑“{chain}”的产业链图谱。")
 
 
-def _chain(value):
+def _chain(value, user=None):
     if isinstance(value, Chain):
         return value
-    return Chain.objects.get(pk=value)
+    chain = Chain.objects.restrict(user, VIEW).filter(pk=value).first() if user else Chain.objects.filter(
+        pk=value).first()
+    if chain is None:
+        raise ValidationError({"chain": "产业链不存在或无权访问。"})
+    return chain
 
 
 def _segment(value, field="segment"):
@@ -48,13 +52,13 @@ def add_segment(user, data):
     data = dict(data)
     if data.get("chain") is None:
         raise ValidationError({"chain": "请选择产业链。"})
-    chain = _chain(data["chain"])
+    chain = _chain(data["chain"], user)
     check_map_edit(user, chain)
     parent = data.get("parent")
     if parent is not None:
         parent = _segment(parent, "parent")
         data["parent"] = parent
-        data.setdefault("stage", parent.stage)
+        data["stage"] = parent.stage  # a child always sits in its parent's band
     if not data.get("order"):
         last = (Segment.objects.filter(chain=chain, parent=parent, stage=data.get("stage"))
                 .aggregate(m=Max("order"))["m"])

@@ -107,7 +107,9 @@ def export_xlsx(request, pk):
     tree = mapping.build_map(chain, request.user)
     flat = mapping.flatten(tree)
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    # User text (segment and enterprise names, notes) is always written as text, never as a formula or link.
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                   "strings_to_numbers": False})
     head = wb.add_format({"bold": True, "bg_color": "#1f4e79", "font_color": "#ffffff", "border": 1,
                           "text_wrap": True, "valign": "vcenter"})
     cell = wb.add_format({"text_wrap": True, "valign": "top", "border": 1})

@@ -56,7 +56,7 @@ class ImportBatch(models.Model):
     progress_total = models.PositiveIntegerField(_("预计行数"), default=0)
 
     objects = RestrictedQuerySet.as_manager()
-    access = Access(kind=AUDIT)  # admins and the chain office see every batch; others their own
+    access = Access(kind=AUDIT, region="user__region")  # admins all; the chain office its region; others their own
 
     MAX_ERRORS = 2000
 

@@ -132,7 +132,13 @@ def history(request):
 
 @login_required
 def template(request, kind):
-    k = kinds.get(kind)
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+
+    try:
+        k = kinds.get(kind)
+    except ValidationError:
+        raise Http404("没有这种导入类型。") from None
     return FileResponse(workbooks.template(k), as_attachment=True, filename=f"{k.label}导入模板.xlsx",
                         content_type=XLSX)
 

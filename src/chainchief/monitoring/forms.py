@@ -3,11 +3,11 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from chainchief.analytics.periods import Period
 from chainchief.core.permissions import VIEW
+from chainchief.monitoring import services
 from chainchief.monitoring.models import ChainTarget, MonthlyStat
 from chainchief.web.forms import StyledForm, StyledModelForm, VersionField
 
@@ -72,12 +72,10 @@ class StatForm(StyledForm):
             period = Period.parse(text)
         except ValueError:
             raise ValidationError("期间格式应为 YYYY-MM，例如 2021-06。") from None
-        today = timezone.localdate()
-        if period > Period(today.year, today.month):
-            raise ValidationError("不能填报未来月份的数据。")
-        if period.year < 2000:
-            raise ValidationError("期间过早，请核对年份。")
-        return period
+        try:
+            return services.reportable_period(period)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["period"]) from None
 
     def clean(self):
         data = super().clean()

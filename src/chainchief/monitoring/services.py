@@ -16,10 +16,24 @@ def parse_period(text):
         raise ValidationError({"period": str(exc)}) from None
 
 
+def reportable_period(text):
+    """A period figures may be reported for: a real month since 2000, not in the future (the same rule as the
+    entry form, so that no API client can push the cockpit's latest period years ahead)."""
+    from django.utils import timezone
+
+    period = text if isinstance(text, Period) else parse_period(text)
+    today = timezone.localdate()
+    if period > Period(today.year, today.month):
+        raise ValidationError({"period": "不能填报未来月份的数据。"})
+    if period.year < 2000:
+        raise ValidationError({"period": "期间过早，请核对年份。"})
+    return period
+
+
 @transaction.atomic
 def record_stat(user, enterprise, period, values, *, version=None):
     """Create or update an enterprise's YTD figures for a period (enterprise users: their own only)."""
-    period = period if isinstance(period, Period) else parse_period(period)
+    period = reportable_period(period)
     unknown = set(values) - set(MonthlyStat.FIGURES)
     if unknown:
         raise ValidationError({name: "未知指标。" for name in unknown})

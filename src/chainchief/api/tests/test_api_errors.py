@@ -449,3 +449,34 @@ def test_enterprise_detail_shows_only_memberships_the_reader_may_see(api):
     assert ent.pk not in [e["id"] for e in r["items"]]
     assert [m["chain_id"] for m in api("coordinator").get(f"/api/v1/enterprises/{ent.pk}").json()["memberships"]
             ] == sorted([power.pk, info.pk], key=lambda pk: Chain.objects.get(pk=pk).order)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/monitoring/chains?period=99999-01",
+                                  "/api/v1/monitoring/chains?period=0001-05",
+                                  "/api/v1/monitoring/alerts?period=0001-05"])
+def test_periods_out_of_range_are_400(api, path):
+    r = api("coordinator").get(path)
+    assert r.status_code == 400 and "period" in r.json()["errors"]
+
+
+def test_figures_cannot_be_reported_for_the_future_or_the_distant_past(api):
+    from datetime import date
+
+    from chainchief.monitoring.models import MonthlyStat
+
+    client = api("enterprise")
+    own = client.get("/api/v1/enterprises").json()["items"][0]["id"]
+    next_year = date.today().year + 1
+    for period in (f"{next_year}-01", "99999-01", "1999-12"):
+        r = client.post(f"/api/v1/enterprises/{own}/stats", {"period": period, "revenue": "1"})
+        assert r.status_code == 400 and "period" in r.json()["errors"], (period, r.content)
+    assert not MonthlyStat.objects.filter(enterprise_id=own, period__year__in=[next_year, 1999]).exists()
+
+
+def test_unknown_import_template_and_unknown_chain_of_a_segment(api, client):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="coordinator"))
+    assert client.get("/imports/templates/xyz/").status_code == 404
+    r = api("coordinator").post("/api/v1/segments", {"chain_id": 999999, "name": "不存在", "stage": "upstream"})
+    assert r.status_code == 400, r.content

@@ -38,6 +38,16 @@ def test_excel_export(client, power):
     assert wb["环节"].max_row > 15
 
 
+def test_excel_export_never_writes_formulas(client, power):
+    import openpyxl
+
+    Segment.objects.create(chain=power, stage="upstream", name='=HYPERLINK("http://x","y")', order=99)
+    r = login(client, "coordinator").get(f"/maps/{power.pk}/export.xlsx")
+    ws = openpyxl.load_workbook(io.BytesIO(r.content))["环节"]
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
 def test_edit_page_refuses_delete_with_message(client, power):
     c = login(client, "dept")
     seg = Segment.objects.get(chain=power, name="柴油机")
