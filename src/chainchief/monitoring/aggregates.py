@@ -26,8 +26,9 @@ def _dec(value):
 
 
 def _row(values):
-    revenue, reporters, comp_cur, comp_prev, comp_units = values
-    return [_dec(revenue), int(reporters or 0), _dec(comp_cur), _dec(comp_prev), int(comp_units or 0)]
+    revenue, reporters, comp_cur, comp_prev, comp_units, above_reporters = values
+    return [_dec(revenue), int(reporters or 0), _dec(comp_cur), _dec(comp_prev), int(comp_units or 0),
+            int(above_reporters or 0)]
 
 
 def _tables():
@@ -40,22 +41,29 @@ _SUMS = """
     SUM(CASE WHEN c.revenue IS NOT NULL THEN 1 ELSE 0 END),
     SUM(CASE WHEN c.revenue IS NOT NULL AND p.revenue IS NOT NULL THEN c.revenue END),
     SUM(CASE WHEN c.revenue IS NOT NULL AND p.revenue IS NOT NULL THEN p.revenue END),
-    SUM(CASE WHEN c.revenue IS NOT NULL AND p.revenue IS NOT NULL THEN 1 ELSE 0 END)
+    SUM(CASE WHEN c.revenue IS NOT NULL AND p.revenue IS NOT NULL THEN 1 ELSE 0 END),
+    SUM(CASE WHEN c.revenue IS NOT NULL AND e.is_above_scale THEN 1 ELSE 0 END)
 """
 
 
-def _chain_sums(period, previous):
+def _chain_sums(period, previous, chains=None):
     # Driven by the period's statistics (an index range), joined to memberships: cheap when few members report.
+    only = ""
+    params = [previous, period]
+    if chains is not None:
+        only = f"AND m.chain_id IN ({', '.join(['%s'] * len(chains))})"
+        params += list(chains)
     sql = f"""
         SELECT m.chain_id, {_SUMS}
         FROM {{stat}} c
         JOIN {{member}} m ON m.enterprise_id = c.enterprise_id
+        JOIN {{ent}} e ON e.id = c.enterprise_id
         LEFT JOIN {{stat}} p ON p.enterprise_id = c.enterprise_id AND p.period = %s
-        WHERE c.period = %s
+        WHERE c.period = %s {only}
         GROUP BY m.chain_id
     """.format(**_tables())
     with connection.cursor() as cur:
-        cur.execute(sql, [previous, period])
+        cur.execute(sql, params)
         return {row[0]: _row(row[1:]) for row in cur.fetchall()}
 
 
@@ -98,9 +106,10 @@ def _ancestors(region_id, parents):
 
 
 def _figure(values, **fields):
-    revenue, reporters, comp_cur, comp_prev, comp_units = values
+    revenue, reporters, comp_cur, comp_prev, comp_units, above_reporters = values
     return ChainFigure(revenue=revenue, reporters=reporters, comparable_current=comp_cur,
-                       comparable_previous=comp_prev, comparable_units=comp_units, **fields)
+                       comparable_previous=comp_prev, comparable_units=comp_units,
+                       above_scale_reporters=above_reporters, **fields)
 
 
 def analyze_after_bulk_write():
@@ -112,32 +121,49 @@ def analyze_after_bulk_write():
 
 
 @transaction.atomic
-def refresh(periods=None):
-    """Recompute the figures of ``periods`` (dates or Periods; default: every period with statistics) and of
-    the periods a year later, whose comparable growth depends on them. Returns the number of rows written."""
+def refresh(periods=None, chains=None, regions=True):
+    """Recompute pre-aggregated figures. Returns the number of rows written.
+
+    ``periods``: dates or Periods (default: every period with statistics); the periods a year later are
+    recomputed too, since their comparable growth depends on them. ``chains``: only these chains' rows (after a
+    membership changed); ``regions``: also the region rows (every enterprise counted once).
+    """
+    stat_periods = MonthlyStat.objects.values_list("period", flat=True).order_by().distinct()
     if periods is None:
-        periods = set(MonthlyStat.objects.values_list("period", flat=True).order_by().distinct())
+        periods = set(stat_periods)
+        stale = ChainFigure.objects.exclude(period__in=periods)  # periods whose statistics are all gone
     else:
         periods = {p.first_day if isinstance(p, Period) else p for p in periods}
         periods |= {Period.of(p).shift(12).first_day for p in periods}
-        existing = set(MonthlyStat.objects.filter(period__in=periods).values_list("period", flat=True)
-                       .order_by().distinct())
-        ChainFigure.objects.filter(period__in=periods - existing).delete()
-        periods = existing
-    if not periods:
+        stale = ChainFigure.objects.filter(period__in=periods)
+        periods = set(stat_periods.filter(period__in=periods))
+        stale = stale.exclude(period__in=periods)
+    scope = ChainFigure.objects.all()
+    if chains is not None:
+        chains = sorted(set(chains))
+        scope = ChainFigure.objects.filter(chain_id__in=chains)
+        if regions:
+            scope = scope | ChainFigure.objects.filter(chain__isnull=True)
+    elif not regions:
+        scope = ChainFigure.objects.filter(chain__isnull=False)
+    (stale & scope).delete()
+    if not periods or (chains == [] and not regions):
         return 0
     chain_regions = dict(Chain.objects.values_list("pk", "region_id"))
     parents = dict(Region.objects.values_list("pk", "parent_id"))
     members = _member_counts()
-    region_members = _region_counts(parents)
+    region_members = _region_counts(parents) if regions else {}
     rows = []
     for period in sorted(periods):
         previous = Period.of(period).shift(-12).first_day
-        for chain_id, values in _chain_sums(period, previous).items():
-            m = members[chain_id]
-            rows.append(_figure(values, region_id=chain_regions[chain_id], chain_id=chain_id, period=period,
-                                members=m[0], above_scale=m[1]))
-        rolled = defaultdict(lambda: [ZERO, 0, ZERO, ZERO, 0])
+        if chains != []:
+            for chain_id, values in _chain_sums(period, previous, chains).items():
+                m = members[chain_id]
+                rows.append(_figure(values, region_id=chain_regions[chain_id], chain_id=chain_id, period=period,
+                                    members=m[0], above_scale=m[1]))
+        if not regions:
+            continue
+        rolled = defaultdict(lambda: [ZERO, 0, ZERO, ZERO, 0, 0])
         for district_id, values in _district_sums(period, previous).items():
             for rid in _ancestors(district_id, parents):
                 acc = rolled[rid]
@@ -147,6 +173,6 @@ def refresh(periods=None):
             m = region_members[region_id]
             rows.append(_figure(values, region_id=region_id, chain=None, period=period, members=m[0],
                                 above_scale=m[1]))
-    ChainFigure.objects.filter(period__in=periods).delete()
+    (scope & ChainFigure.objects.filter(period__in=periods)).delete()
     ChainFigure.objects.bulk_create(rows, batch_size=2000)
     return len(rows)

@@ -125,9 +125,10 @@ class ChainFigure(models.Model):
     comparable_current = models.DecimalField(max_digits=20, decimal_places=2, default=0)
     comparable_previous = models.DecimalField(max_digits=20, decimal_places=2, default=0)
     comparable_units = models.PositiveIntegerField(default=0)
-    reporters = models.PositiveIntegerField(default=0)
-    members = models.PositiveIntegerField(default=0)  # enterprises expected to report (above-scale members)
-    above_scale = models.PositiveIntegerField(default=0)
+    reporters = models.PositiveIntegerField(default=0)  # members that reported this period
+    above_scale_reporters = models.PositiveIntegerField(default=0)  # above-scale members that reported
+    members = models.PositiveIntegerField(default=0)  # all members (of the chain, or enterprises of the region)
+    above_scale = models.PositiveIntegerField(default=0)  # above-scale members: the ones expected to report
 
     objects = RestrictedQuerySet.as_manager()
     access = Access(kind=AGGREGATE, region="region", chain="chain")

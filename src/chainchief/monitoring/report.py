@@ -47,6 +47,7 @@ class ChainRow:
     share: float | None = None
     rank: int | None = None
     reporters: int = 0
+    above_scale_reporters: int = 0
     above_scale: int = 0
     members: int = 0
     ttm: Decimal | None = None  # 万元
@@ -63,7 +64,7 @@ class ChainRow:
 
     @property
     def non_reporters(self):
-        return max(self.above_scale - self.reporters, 0)
+        return max(self.above_scale - self.above_scale_reporters, 0)  # above-scale members that did not report
 
     @property
     def revenue_yi(self):
@@ -95,10 +96,11 @@ class Fig:
     reporters: int
     members: int
     above_scale: int
+    above_scale_reporters: int
 
 
 _FIG_FIELDS = ("chain_id", "period", "revenue", "comparable_current", "comparable_previous", "comparable_units",
-               "reporters", "members", "above_scale")
+               "reporters", "members", "above_scale", "above_scale_reporters")
 
 
 def _index(queryset):
@@ -192,6 +194,7 @@ def chain_rows(user, period, chains=None, *, with_series=True):
             row.yoy_comparable = ratio(cur.comparable_current, cur.comparable_previous)
             row.comparable_units = cur.comparable_units
             row.reporters, row.above_scale, row.members = cur.reporters, cur.above_scale, cur.members
+            row.above_scale_reporters = cur.above_scale_reporters
         if cur and prev:
             row.yoy_simple = ratio(cur.revenue, prev.revenue)
         row.ttm = _ttm(figs, period)

@@ -120,3 +120,40 @@ def test_cached_rows_follow_a_rule_change(small_city):
     MonitoringSettings.objects.create(region=small_city["city"], yellow_ratio=Decimal("0.01"))
     again = [r for r in report.cached_chain_rows(user, p) if r.chain.name == "甲链"][0]
     assert again.status.status == "yellow"  # the rule change reached the cached cockpit rows
+
+
+def test_figures_follow_membership_and_enterprise_changes(small_city, django_capture_on_commit_callbacks):
+    e = small_city["ents"]
+    put(e["A"], "2021-06", 100)
+    put(e["D"], "2021-06", 40)
+    aggregates.refresh()
+    june = date(2021, 6, 1)
+    assert ChainFigure.objects.get(chain=small_city["a"], period=june).revenue == Decimal("100.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        Membership.objects.create(enterprise=e["D"], chain=small_city["a"])  # D (40) joins 甲链
+    assert ChainFigure.objects.get(chain=small_city["a"], period=june).revenue == Decimal("140.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        Membership.objects.filter(enterprise=e["A"], chain=small_city["a"]).delete()  # A leaves
+    assert ChainFigure.objects.get(chain=small_city["a"], period=june).revenue == Decimal("40.00")
+    # D becomes below-scale: it still reports but is no longer one of those expected to report
+    with django_capture_on_commit_callbacks(execute=True):
+        e["D"].is_above_scale = False
+        e["D"].save()
+    f = ChainFigure.objects.get(chain=small_city["a"], period=june)
+    assert (f.reporters, f.above_scale_reporters) == (1, 0)
+    # A deleted: its figures leave the city total
+    with django_capture_on_commit_callbacks(execute=True):
+        e["A"].delete()
+    assert ChainFigure.objects.get(chain__isnull=True, region=small_city["city"], period=june).revenue == Decimal(
+        "40.00")
+
+
+def test_non_reporters_count_only_above_scale_members(small_city):
+    e = small_city["ents"]
+    e["C"].is_above_scale = False
+    e["C"].save()
+    put(e["C"], "2021-06", 10)  # a below-scale member reports; above-scale A and B do not
+    aggregates.refresh()
+    row = [r for r in report.chain_rows(small_city["user"], Period(2021, 6), with_series=False)
+           if r.chain.name == "甲链"][0]
+    assert (row.reporters, row.above_scale, row.non_reporters) == (1, 2, 2)
