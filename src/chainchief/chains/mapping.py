@@ -96,8 +96,9 @@ def _pct(value):
     return f"{value.quantize(Decimal('0.1'))}%"
 
 
-def judge(facts: Facts, s: MapSettings) -> Verdict:
-    """The rule's verdict on one segment, with its reason in words."""
+def judge(facts: Facts, s: MapSettings, *, show_share=True) -> Verdict:
+    """The rule's verdict on one segment, with its reason in words. With ``show_share`` False the verdict is the
+    same but the words give no revenue figure (for readers who may not see every enterprise's revenue)."""
     n, a = facts.enterprises, facts.above_scale
     if n <= s.missing_max_enterprises:
         if n == 0:
@@ -109,8 +110,8 @@ def judge(facts: Facts, s: MapSettings) -> Verdict:
         return Verdict(Strength.MISSING, reason, [reason])
 
     lacking = []
-    if a == 0:
-        lacking.append(f"仅 {n} 家规下企业")
+    if a == 0 and s.strong_min_above_scale > 0:
+        lacking.append(f"仅 {n} 家规下企业")  # says the count too
     else:
         if n < s.strong_min_enterprises:
             lacking.append(f"仅 {n} 家本地企业（强链需 {s.strong_min_enterprises} 家）")
@@ -120,7 +121,8 @@ def judge(facts: Facts, s: MapSettings) -> Verdict:
         lacking.append("无链主或龙头骨干企业")
     share_needed = s.strong_min_revenue_share
     if share_needed is not None and facts.revenue_share is not None and facts.revenue_share < share_needed:
-        lacking.append(f"营收占全链 {_pct(facts.revenue_share)}（强链需 {_pct(Decimal(share_needed))}）")
+        lacking.append(f"营收占全链 {_pct(facts.revenue_share)}（强链需 {_pct(Decimal(share_needed))}）"
+                       if show_share else "营收占比未达强链标准")
     if lacking:
         return Verdict(Strength.WEAK, "；".join(lacking), lacking)
 
@@ -132,7 +134,7 @@ def judge(facts: Facts, s: MapSettings) -> Verdict:
         leaders.append(f"龙头骨干企业 {facts.backbones} 家")
     if leaders:
         parts.append("有" + "、".join(leaders))
-    if facts.revenue_share is not None:
+    if facts.revenue_share is not None and show_share:
         parts.append(f"营收占全链 {_pct(facts.revenue_share)}")
     return Verdict(Strength.STRONG, "；".join(parts), [])
 
@@ -195,7 +197,7 @@ def _subtree_members(segments, own):
     return memo
 
 
-def verdicts(segments, rows, s, local_regions, revenue=None):
+def verdicts(segments, rows, s, local_regions, revenue=None, show_share=True):
     """{segment id: (Facts, rule Verdict, shown Verdict)} for ``segments`` given their placement ``rows``."""
     own = defaultdict(dict)
     for r in rows:
@@ -223,7 +225,7 @@ def verdicts(segments, rows, s, local_regions, revenue=None):
     result = {}
     for seg in segments:
         f = out.get(seg.pk, Facts())
-        rule = judge(f, s)
+        rule = judge(f, s, show_share=show_share)
         shown = rule
         override = getattr(seg, "_override", None)
         if override is not None:
@@ -259,7 +261,9 @@ def build_map(chain, user, *, district=None, with_enterprises=True):
     seg_ids = [seg.pk for seg in segments]
     rows = list(SegmentPlacement.objects.filter(segment__chain_id=chain.pk).values_list(*PLACEMENT_FIELDS)
                 .order_by("segment_id", "membership__enterprise__name"))
-    results = verdicts(segments, rows, s, local_regions, _revenue(chain, s))
+    # A segment's share of the chain's revenue is shown as a figure only to those who see every enterprise.
+    show_shares = scope_for(user, Membership, VIEW) in (ALL, REGION)
+    results = verdicts(segments, rows, s, local_regions, _revenue(chain, s), show_share=show_shares)
 
     visible = set(Membership.objects.restrict(user, VIEW).filter(chain_id=chain.pk).values_list("pk", flat=True))
     region_names = dict(type(region).objects.filter(pk__in=local_regions | {r[6] for r in rows})
@@ -306,8 +310,6 @@ def build_map(chain, user, *, district=None, with_enterprises=True):
         })
 
     strength_labels, stage_labels = _labels(Strength.choices), _labels(Stage.choices)
-    # A segment's share of the chain's revenue is shown as a figure only to those who see every enterprise.
-    show_shares = scope_for(user, Membership, VIEW) in (ALL, REGION)
     nodes = {}
     for seg in segments:
         f, rule, shown = results[seg.pk]
@@ -487,7 +489,7 @@ def overview(user, region=None):
         if c.region_id not in cache:
             cache[c.region_id] = (settings_for(c.region), set(c.region.descendant_ids()))
         s, local = cache[c.region_id]
-        res = verdicts(by_chain_segs[c.pk], by_chain_rows[c.pk], s, local, _revenue(c, s))
+        res = verdicts(by_chain_segs[c.pk], by_chain_rows[c.pk], s, local, _revenue(c, s), show_share=False)
         counts = {k: 0 for k in Strength.values}
         for _f, _rule, shown in res.values():
             counts[shown.strength] += 1

@@ -214,9 +214,11 @@ def chain_rows(user, period, chains=None, *, with_series=True):
         if chain.region_id not in settings_cache:
             settings_cache[chain.region_id] = settings_for(chain.region)
         cfg = settings_cache[chain.region_id]
+        past = row.target_year is not None and years_to_target(period.year, period.month, row.target_year) <= 0
         row.status = rules.status(growth=row.ttm_growth, required=row.required_cagr,
                                   reached=row.progress is not None and row.progress >= 1,
-                                  yellow_ratio=cfg.yellow_ratio, target_year=row.target_year)
+                                  yellow_ratio=cfg.yellow_ratio, target_year=row.target_year,
+                                  past_target=past, progress=row.progress)
         if chain.region_id not in city_cache:
             city_cache[chain.region_id] = city_figures(user, chain.region, period)
         city = city_cache[chain.region_id]

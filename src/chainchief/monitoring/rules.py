@@ -50,12 +50,16 @@ def pct(x):
     return f"{x * 100:.1f}%"
 
 
-def status(*, growth, required, reached, yellow_ratio=Decimal("0.80"), target_year=None):
+def status(*, growth, required, reached, yellow_ratio=Decimal("0.80"), target_year=None, past_target=False,
+           progress=None):
     """``growth``: growth of the trailing twelve months over the twelve months a year earlier (a year-to-date
     ratio early in the year swings with one month's base); ``required``: the annual growth still needed to
     reach the target; ``reached``: whether the trailing twelve months already meet the target."""
     if reached:
         return Status(GREEN, Text(gettext_noop("近 12 个月营业收入已达到目标规模")))
+    if past_target and progress is not None:
+        return Status(RED, Text(gettext_noop("目标年已过，近 12 个月营业收入仅达目标的 %(progress)s"),
+                                progress=pct(progress)))
     if growth is None or required is None:
         return Status(UNKNOWN, Text(gettext_noop("缺少同比或目标数据，无法判断")))
     ratio = float(yellow_ratio)

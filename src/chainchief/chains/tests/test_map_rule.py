@@ -152,3 +152,21 @@ def test_district_filter_counts_and_lists_only_that_district(small_map):
     assert n["district_count"] == 4
     assert len(n["enterprises"]) == 4
     assert n["strength"] == "strong"  # the verdict is the chain's, whatever the filter
+
+
+def test_no_above_scale_threshold_lets_small_enterprises_make_a_strong_segment():
+    # A coordinator who sets the above-scale minimum to 0 means it: 8 local enterprises and a chain-master suffice.
+    v = judge(Facts(enterprises=8, above_scale=0, masters=1), rule(strong_min_above_scale=0))
+    assert v.strength == "strong"
+    v = judge(Facts(enterprises=3, above_scale=0, masters=1), rule(strong_min_above_scale=0))
+    assert (v.strength, v.lacking) == ("weak", ["仅 3 家本地企业（强链需 5 家）"])
+
+
+def test_revenue_share_is_worded_without_figures_for_restricted_readers():
+    from decimal import Decimal
+
+    facts = Facts(enterprises=6, above_scale=4, masters=1, revenue_share=Decimal("12.5"))
+    settings = rule(strong_min_revenue_share=Decimal("20"))
+    full, hidden = judge(facts, settings), judge(facts, settings, show_share=False)
+    assert full.strength == hidden.strength == "weak"
+    assert "12.5%" in full.reason and "%" not in hidden.reason and "营收占比未达强链标准" in hidden.reason

@@ -30,3 +30,9 @@ def test_shrinking_is_red_whatever_is_required():
 def test_reached_target_is_green_and_missing_data_is_unknown():
     assert rules.status(growth=-0.5, required=None, reached=True).status == "green"
     assert rules.status(growth=None, required=0.1, reached=False).status == "unknown"
+
+
+def test_missed_target_after_the_target_year_is_red_not_unknown():
+    s = rules.status(growth=0.3, required=None, reached=False, past_target=True, progress=0.62)
+    assert s.status == "red" and "62.0%" in str(s.reason)
+    assert rules.status(growth=0.3, required=None, reached=True, past_target=True, progress=1.1).status == "green"
