@@ -193,10 +193,11 @@ def edit(request, pk):
     chain = _editable_chain(request.user, pk)
     tree = mapping.build_map(chain, request.user)
     flat = mapping.flatten(tree)
-    members = list(Membership.objects.restrict(request.user, VIEW).filter(chain=chain)
-                   .select_related("enterprise").order_by("enterprise__name"))
+    visible = Membership.objects.restrict(request.user, VIEW).filter(chain=chain)
+    members = list(visible.select_related("enterprise").order_by("enterprise__name"))
     placements = {}
-    for p in (SegmentPlacement.objects.restrict(request.user, VIEW).filter(segment__chain=chain, membership__in=members)
+    for p in (SegmentPlacement.objects.restrict(request.user, VIEW).filter(segment__chain=chain,
+                                                                           membership__in=visible.values("pk"))
               .select_related("membership__enterprise")):
         placements.setdefault(p.segment_id, []).append(p)
     for node in flat:

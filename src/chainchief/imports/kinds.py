@@ -346,10 +346,10 @@ class Enterprises(Kind):
             action = "new"
         else:
             ent = Enterprise.objects.get(pk=ent_id)
+            if not can(user, CHANGE, ent):  # before comparing: "unchanged" would confirm a guessed stored value
+                raise PermissionDenied(f"无权修改企业“{ent.name}”。")
             changes = _changed(ent, data)
             if changes:
-                if not can(user, CHANGE, ent):
-                    raise PermissionDenied(f"无权修改企业“{ent.name}”。")
                 writer.update(ent, changes, row)
                 changed_any = True
             action = "updated" if changes else "unchanged"
