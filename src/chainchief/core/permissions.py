@@ -87,6 +87,40 @@ def scope_q(user, model, action):
     raise ValueError(scope)
 
 
+def rebase_q(q, prefix):
+    """A model's permission Q re-rooted at one of its foreign keys: ``enterprise__region__in`` → ``region__in``,
+    ``enterprise__in`` → ``pk__in``. None when a condition does not run through ``prefix`` (then the rows
+    cannot be described from the other model: treat as none)."""
+    out = Q()
+    out.connector, out.negated = q.connector, q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            sub = rebase_q(child, prefix)
+            if sub is None:
+                return None
+            out.children.append(sub)
+            continue
+        key, value = child
+        if not key.startswith(prefix + "__"):
+            return None
+        rest = key[len(prefix) + 2:]
+        out.children.append(("pk__" + rest if rest.split("__")[0] in ("in", "exact") else rest, value))
+    return out
+
+
+def within(user, model, action, queryset, prefix):
+    """``queryset`` (of the model that ``model``'s ``prefix`` foreign key points to) narrowed to the objects for
+    which ``user`` may perform ``action`` on ``model`` rows: e.g. the enterprises whose monthly figures a user may
+    add."""
+    q = scope_q(user, model, action)
+    if q is None:
+        return queryset.none()
+    if not q:
+        return queryset
+    rooted = rebase_q(q, prefix)
+    return queryset.none() if rooted is None else queryset.filter(rooted)
+
+
 def restrict(queryset, user, action=VIEW):
     q = scope_q(user, queryset.model, action)
     if q is None:

@@ -16,7 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from chainchief.core.permissions import ADD, CHANGE, can, may, scope_q
+from chainchief.core.permissions import ADD, CHANGE, can, may, rebase_q, scope_q
 from chainchief.imports.fields import (CENT, MONEY_UNITS, CellError, Column, is_empty, normalise_name,
                                        parse_bool, parse_date, parse_decimal, parse_int, parse_period, parse_year,
                                        text)
@@ -576,7 +576,8 @@ class MonthlyStats(Kind):
             if q is not None and not q:  # every enterprise
                 continue
             everything = False
-            ids = set() if q is None else set(Enterprise.objects.filter(_via_enterprise(q)).values_list("pk", flat=True))
+            rooted = None if q is None else rebase_q(q, "enterprise")
+            ids = set() if rooted is None else set(Enterprise.objects.filter(rooted).values_list("pk", flat=True))
             allowed = ids if allowed is None else allowed & ids
         allowed = None if everything else allowed  # None: no restriction
         if connection.vendor == "postgresql":
@@ -647,25 +648,6 @@ class MonthlyStats(Kind):
             if params:
                 cur.executemany(sql, params)
         aggregates.refresh(sorted(periods))
-
-
-def _via_enterprise(q, prefix="enterprise"):
-    """A filter on MonthlyStat (whose access paths all run through ``enterprise``) as a filter on Enterprise."""
-    from django.db.models import Q
-
-    out = Q()
-    out.connector, out.negated = q.connector, q.negated
-    for child in q.children:
-        if isinstance(child, Q):
-            out.children.append(_via_enterprise(child, prefix))
-            continue
-        key, value = child
-        if key == prefix or key.startswith(prefix + "__in") or key == prefix + "_id":
-            key = "pk" + key[len(prefix):]
-        elif key.startswith(prefix + "__"):
-            key = key[len(prefix) + 2:]
-        out.children.append((key, value))
-    return out
 
 
 def _figure(v, factor, unit, is_int):

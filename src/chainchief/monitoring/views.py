@@ -6,7 +6,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from chainchief.analytics.growth import ratio
 from chainchief.analytics.periods import Period, monthly_from_ytd
 from chainchief.chains.models import Chain
 from chainchief.core import services as core_services
-from chainchief.core.permissions import ADD, CHANGE, DELETE, VIEW, can, may, scope_q
+from chainchief.core.permissions import ADD, CHANGE, DELETE, VIEW, can, may, within
 from chainchief.enterprises.models import Enterprise, Membership
 from chainchief.monitoring import report, services
 from chainchief.monitoring.forms import DeleteForm, RulesForm, StatForm, TargetForm
@@ -145,42 +144,10 @@ FIGURE_COLUMNS = [("revenue", gettext_lazy("营业收入")), ("gross_output", ge
                   ("profit", gettext_lazy("利润总额")), ("tax", gettext_lazy("税收")), ("rd_spend", gettext_lazy("研发投入"))]
 
 
-def _strip_prefix(q, prefix):
-    """The permission filter's Q for a model, re-rooted at one of its foreign keys: ``enterprise__region__in`` →
-    ``region__in``, ``enterprise__in`` → ``pk__in``. None where a condition does not go through ``prefix``."""
-    out = Q()
-    out.connector, out.negated = q.connector, q.negated
-    for child in q.children:
-        if isinstance(child, Q):
-            sub = _strip_prefix(child, prefix)
-            if sub is None:
-                return None
-            out.children.append(sub)
-            continue
-        key, value = child
-        if not key.startswith(prefix + "__"):
-            return None
-        rest = key[len(prefix) + 2:]
-        out.children.append(("pk__" + rest if rest.split("__")[0] in ("in", "exact") else rest, value))
-    return out
-
-
-def _within(user, model, action, queryset, prefix):
-    """The rows of ``queryset`` (the model ``prefix`` points to) under which ``user`` may ``action`` a new
-    ``model`` row: the same rule ``core.services.create`` checks after saving, asked before showing a form."""
-    q = scope_q(user, model, action)
-    if q is None:
-        return queryset.none()
-    if not q:
-        return queryset
-    rooted = _strip_prefix(q, prefix)
-    return queryset.none() if rooted is None else queryset.filter(rooted)
-
-
 def _may_record(user, enterprise):
     if not may(user, ADD, MonthlyStat):
         return False
-    return _within(user, MonthlyStat, ADD, Enterprise.objects.filter(pk=enterprise.pk), "enterprise").exists()
+    return within(user, MonthlyStat, ADD, Enterprise.objects.filter(pk=enterprise.pk), "enterprise").exists()
 
 
 def _month_label(period, covered):
@@ -343,7 +310,7 @@ def _settings_context(user, rules_form=None, target_form=None):
     for t in ChainTarget.objects.restrict(user, VIEW).filter(chain__in=chains).order_by("year"):
         t.can_change, t.can_delete = t.pk in changeable, t.pk in deletable
         targets[t.chain_id].append(t)
-    addable = _within(user, ChainTarget, ADD, Chain.objects.filter(is_active=True), "chain").order_by("order", "pk")
+    addable = within(user, ChainTarget, ADD, Chain.objects.filter(is_active=True), "chain").order_by("order", "pk")
     period = report.latest_period(user)
     statuses = {}
     if period is not None:
@@ -390,7 +357,7 @@ def monitoring_settings(request):
         elif which == "target":
             if not may(user, ADD, ChainTarget):
                 raise PermissionDenied(_("无权设定年度目标。"))
-            addable = _within(user, ChainTarget, ADD, Chain.objects.filter(is_active=True), "chain")
+            addable = within(user, ChainTarget, ADD, Chain.objects.filter(is_active=True), "chain")
             target_form = TargetForm(request.POST, chains=addable)
             if target_form.is_valid():
                 data = {k: target_form.cleaned_data[k] for k in ("chain", "year", "revenue", "note")}

@@ -143,3 +143,14 @@ def test_scope_is_resolved_from_relationships(demo):
     assert _user("dept").scope.chains == {chains["动力装备"].pk, chains["汽车制造"].pk}
     assert len(_user("coordinator").scope.regions) == 13
     assert _user("leader").scope.chains == frozenset() and _user("leader").scope.enterprises == frozenset()
+
+
+def test_rebase_q_moves_a_rule_onto_the_foreign_key():
+    from django.db.models import Q
+
+    from chainchief.core.permissions import rebase_q
+
+    q = Q(enterprise__region__in=[1, 2]) | Q(enterprise__in=[7])
+    rooted = rebase_q(q, "enterprise")
+    assert rooted.connector == "OR" and rooted.children == [("region__in", [1, 2]), ("pk__in", [7])]
+    assert rebase_q(Q(chain__in=[3]), "enterprise") is None  # not expressible from the enterprise: no rows
