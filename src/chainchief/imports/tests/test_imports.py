@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chainchief.audit.models import AuditEvent
 from chainchief.enterprises.models import Enterprise, Membership
@@ -180,12 +181,15 @@ def test_reimport_changes_nothing_and_rollback_restores(demo_db):
     rows = [["统一社会信用代码", "期间", "营业收入（万元）"],
             [existing.enterprise.uscc, f"{existing.period:%Y-%m}", str((old_revenue or 0) + 1)],
             [other.uscc, "2030-01", "5"]]
-    first = services.commit(dry("coordinator", xlsx(rows), "monthly_stats"), coordinator)
+    # The same file twice (the same bytes: a workbook saved again a second later differs in its timestamps).
+    content = xlsx(rows).read()
+    first = services.commit(dry("coordinator", SimpleUploadedFile("test.xlsx", content), "monthly_stats"),
+                            coordinator)
     assert (first.new_count, first.updated_count) == (1, 1)
     existing.refresh_from_db()
     assert existing.revenue == (old_revenue or 0) + 1 and existing.import_batch == first.pk
 
-    again = dry("coordinator", xlsx(rows), "monthly_stats")
+    again = dry("coordinator", SimpleUploadedFile("test.xlsx", content), "monthly_stats")
     assert (again.new_count, again.updated_count, again.unchanged_count) == (0, 0, 2)
     assert again.replaces_id == first.pk
     services.commit(again, coordinator)
