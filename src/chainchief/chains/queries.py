@@ -3,7 +3,6 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, 
 from django.db.models.functions import Coalesce
 
 from chainchief.chains.models import Chain, ChainDepartment, ChainRole
-from chainchief.enterprises.models import MembershipRole
 
 
 def chains_with_summary():
@@ -14,18 +13,15 @@ def chains_with_summary():
             Prefetch("roles", queryset=ChainRole.objects.select_related("person").order_by("order", "id")),
             Prefetch("departments", queryset=ChainDepartment.objects.select_related("department")),
         )
-        .annotate(
-            enterprise_count=_member_count(),
-            master_count=_member_count(role=MembershipRole.MASTER),
-        )
+        .annotate(enterprise_count=_member_count())
     )
 
 
-def _member_count(**filters):
+def _member_count():
     """Members of each chain as a correlated count (an index lookup per chain, no join of all members)."""
     from chainchief.enterprises.models import Membership
 
-    counts = (Membership.objects.filter(chain=OuterRef("pk"), **filters).order_by().values("chain")
+    counts = (Membership.objects.filter(chain=OuterRef("pk")).order_by().values("chain")
               .annotate(n=Count("*")).values("n"))
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 

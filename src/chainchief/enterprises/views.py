@@ -22,10 +22,6 @@ from chainchief.web.forms import edit_page, model_data, save_with
 PER_PAGE = 20
 
 
-def may_create_enterprise(user):
-    return may(user, ADD, Enterprise)
-
-
 @login_required
 def enterprise_list(request):
     form = EnterpriseFilterForm(request.GET or None, user=request.user)
@@ -35,7 +31,7 @@ def enterprise_list(request):
     filtered = any(v not in (None, "") for k, v in request.GET.items() if k != "page")
     return render(request, "enterprises/list.html", {
         "form": form, "page": page, "filtered": filtered,
-        "can_add": may_create_enterprise(request.user),
+        "can_add": may(request.user, ADD, Enterprise),
     })
 
 
@@ -69,7 +65,7 @@ def detail(request, pk):
 @login_required
 def create(request):
     user = request.user
-    if not may_create_enterprise(user):
+    if not may(user, ADD, Enterprise):
         raise PermissionDenied(_("无权新建企业。"))
     chain_required = user.role in (Role.DEPT, Role.CHIEF)
     form = NewEnterpriseForm(request.POST or None, user=user, chain_required=chain_required,

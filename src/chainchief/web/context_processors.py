@@ -1,6 +1,6 @@
 from chainchief.chains.models import Chain, ChainTier
 from chainchief.core.permissions import ADD, VIEW, may
-from chainchief.enterprises.views import may_create_enterprise
+from chainchief.enterprises.models import Enterprise
 
 
 def navigation(request):
@@ -18,7 +18,7 @@ def navigation(request):
             "can_import": any(kind.allowed(user) for kind in import_kinds.registry().values()),
             "can_add_chain": may(user, ADD, Chain),
             "can_add_tier": may(user, ADD, ChainTier),
-            "can_add_enterprise": may_create_enterprise(user),
+            "can_add_enterprise": may(user, ADD, Enterprise),
             "is_admin": user.is_staff,
             "role_label": user.get_role_display(),
             "display_name": str(user),

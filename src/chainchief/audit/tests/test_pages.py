@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from chainchief.audit.models import AuditAction, AuditEvent
 from chainchief.core import services
-from chainchief.web.tests.pages import chain, login, plain_static_storage, text  # noqa: F401
+from chainchief.web.tests.pages import chain, login, text  # noqa: F401
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 from chainchief.audit.models import AuditAction
 from chainchief.chains.models import Chain, ChainTier, ChainWorkItem, WorkModelItem, WorkStatus
 from chainchief.enterprises.models import Membership, MembershipRole
-from chainchief.web.tests.pages import chain, last_event, login, plain_static_storage, text  # noqa: F401
+from chainchief.web.tests.pages import chain, last_event, login, text  # noqa: F401
 
 
 def chain_form(c, **changes):

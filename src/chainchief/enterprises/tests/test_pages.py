@@ -9,7 +9,7 @@ from chainchief.chains.models import Chain
 from chainchief.core import uscc
 from chainchief.core.models import Region
 from chainchief.enterprises.models import Enterprise, Membership, MembershipRole, QualificationKind
-from chainchief.web.tests.pages import chain, last_event, login, plain_static_storage, text  # noqa: F401
+from chainchief.web.tests.pages import chain, last_event, login, text  # noqa: F401
 
 ROW = re.compile(r'<td><a href="/enterprises/(\d+)/">')
 

@@ -6,7 +6,6 @@ import pytest
 from chainchief.enterprises.models import Enterprise
 from chainchief.imports.models import ImportBatch
 from chainchief.imports.tests.helpers import bad_uscc, new_uscc, xlsx
-from chainchief.web.tests.pages import plain_static_storage  # noqa: F401
 
 PASSWORD = "Demo#2026"
 

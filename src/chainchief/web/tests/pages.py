@@ -6,13 +6,6 @@ from chainchief.audit.models import AuditEvent
 from chainchief.chains.models import Chain
 
 
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings):
-    """Pages render {% static %} without a collectstatic manifest (the manifest storage is for production)."""
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-
-
 @pytest.fixture
 def login(demo_db, client):
     """login(username) → the test client logged in as that demo account."""

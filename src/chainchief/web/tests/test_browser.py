@@ -5,7 +5,6 @@ import os
 
 import pytest
 
-from chainchief.web.tests.pages import plain_static_storage  # noqa: F401
 
 PASSWORD = "Demo#2026"
 

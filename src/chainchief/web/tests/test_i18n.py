@@ -6,7 +6,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from chainchief.web.tests.pages import login, plain_static_storage, text  # noqa: F401
+from chainchief.web.tests.pages import login, text  # noqa: F401
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES"
 

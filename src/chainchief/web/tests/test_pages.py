@@ -8,7 +8,7 @@ from chainchief.accounts.models import Role
 from chainchief.audit.models import AuditAction, AuditEvent
 from chainchief.chains.models import Chain
 from chainchief.enterprises.models import Membership
-from chainchief.web.tests.pages import chain, login, plain_static_storage, text  # noqa: F401
+from chainchief.web.tests.pages import chain, login, text  # noqa: F401
 
 PASSWORD = "Demo#2026"
 
