@@ -26,14 +26,19 @@ class MonthlyStat(BaseModel):
     """
 
     # Millions of rows: no index beyond the unique (enterprise, period) and (period, enterprise) pair — the
-    # foreign keys' own indexes would only slow imports down.
+    # foreign keys' own indexes would only slow imports down. The two user columns are bookkeeping, not figures:
+    # they carry no database constraint either, which spares a bulk import two foreign-key checks per row at
+    # commit (users are deactivated, not deleted; Django still nulls them if a user is deleted through the ORM).
+    # The enterprise keeps its constraint.
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE,
                                    related_name="stats", db_index=False)
     period = models.DateField(_("期间"), validators=[first_of_month], help_text=_("该月 1 日"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+", editable=False, db_index=False)
+                                   on_delete=models.SET_NULL, related_name="+", editable=False, db_index=False,
+                                   db_constraint=False)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("更新人"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+", editable=False, db_index=False)
+                                   on_delete=models.SET_NULL, related_name="+", editable=False, db_index=False,
+                                   db_constraint=False)
     revenue = models.DecimalField(_("营业收入累计（万元）"), **MONEY)
     gross_output = models.DecimalField(_("工业总产值累计（万元）"), **MONEY)
     profit = models.DecimalField(_("利润总额累计（万元）"), **MONEY)

@@ -157,3 +157,13 @@ def test_non_reporters_count_only_above_scale_members(small_city):
     row = [r for r in report.chain_rows(small_city["user"], Period(2021, 6), with_series=False)
            if r.chain.name == "甲链"][0]
     assert (row.reporters, row.above_scale, row.non_reporters) == (1, 2, 2)
+
+
+def test_deleting_a_user_clears_the_unconstrained_user_columns(small_city, django_user_model):
+    """The user columns of monthly figures have no database constraint; the ORM still applies SET_NULL."""
+    clerk = django_user_model.objects.create_user("clerk", password="x", role="coordinator", region=small_city["city"])
+    stat = MonthlyStat.objects.create(enterprise=small_city["ents"]["A"], period=date(2021, 2, 1),
+                                      revenue=Decimal("1"), created_by=clerk, updated_by=clerk)
+    clerk.delete()
+    stat.refresh_from_db()
+    assert (stat.created_by_id, stat.updated_by_id) == (None, None)
