@@ -4,6 +4,7 @@ Called after monthly statistics change (imports, entry). The cockpit then reads 
 of aggregating millions. SQL is plain and portable (SQLite and PostgreSQL).
 """
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -46,39 +47,55 @@ _SUMS = """
 """
 
 
-def _chain_sums(period, previous, chains=None):
-    # Driven by the period's statistics (an index range), joined to memberships: cheap when few members report.
+def _pairs(pairs):
+    """``pairs``: (period, a year earlier) dates. A VALUES list both databases read (columns column1, column2)
+    and the two period lists, as SQL and parameters."""
+    pairs = sorted(pairs)
+    values = ", ".join(["(%s, %s)"] * len(pairs))
+    cur = ", ".join(["%s"] * len(pairs))
+    params = [d for pair in pairs for d in pair]
+    return values, cur, params, [c for c, _ in pairs], [p for _, p in pairs]
+
+
+def _sums(group, pairs, chains=None):
+    """{(period, group id): values} for every (period, previous) pair in one statement: per chain
+    (``group="chain"``) or per district (``group="region"``). Both periods are filtered explicitly, so the
+    planner reads only those ranges of the statistics."""
+    values, marks, params, currents, previous = _pairs(pairs)
+    if group == "chain":
+        key, join = "m.chain_id", "JOIN {member} m ON m.enterprise_id = c.enterprise_id"
+    else:
+        key, join = "e.region_id", ""
     only = ""
-    params = [previous, period]
     if chains is not None:
         only = f"AND m.chain_id IN ({', '.join(['%s'] * len(chains))})"
-        params += list(chains)
     sql = f"""
-        SELECT m.chain_id, {_SUMS}
-        FROM {{stat}} c
-        JOIN {{member}} m ON m.enterprise_id = c.enterprise_id
+        SELECT pp.column1, {key}, {_SUMS}
+        FROM (VALUES {values}) pp
+        JOIN {{stat}} c ON c.period = pp.column1
+        {join}
         JOIN {{ent}} e ON e.id = c.enterprise_id
-        LEFT JOIN {{stat}} p ON p.enterprise_id = c.enterprise_id AND p.period = %s
-        WHERE c.period = %s {only}
-        GROUP BY m.chain_id
+        LEFT JOIN {{stat}} p ON p.enterprise_id = c.enterprise_id AND p.period = pp.column2
+            AND p.period IN ({marks})
+        WHERE c.period IN ({marks}) {only}
+        GROUP BY pp.column1, {key}
     """.format(**_tables())
     with connection.cursor() as cur:
-        cur.execute(sql, params)
-        return {row[0]: _row(row[1:]) for row in cur.fetchall()}
+        cur.execute(sql, params + previous + currents + list(chains or []))
+        return {(_date(row[0]), row[1]): _row(row[2:]) for row in cur.fetchall()}
+
+
+def _date(value):
+    """SQLite hands the VALUES column back as text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _chain_sums(period, previous, chains=None):
+    return {k[1]: v for k, v in _sums("chain", [(period, previous)], chains).items()}
 
 
 def _district_sums(period, previous):
-    sql = f"""
-        SELECT e.region_id, {_SUMS}
-        FROM {{stat}} c
-        JOIN {{ent}} e ON e.id = c.enterprise_id
-        LEFT JOIN {{stat}} p ON p.enterprise_id = c.enterprise_id AND p.period = %s
-        WHERE c.period = %s
-        GROUP BY e.region_id
-    """.format(**_tables())
-    with connection.cursor() as cur:
-        cur.execute(sql, [previous, period])
-        return {row[0]: _row(row[1:]) for row in cur.fetchall()}
+    return {k[1]: v for k, v in _sums("region", [(period, previous)]).items()}
 
 
 def _member_counts():
@@ -154,22 +171,23 @@ def refresh(periods=None, chains=None, regions=True):
     members = _member_counts()
     region_members = _region_counts(parents) if regions else {}
     rows = []
-    for period in sorted(periods):
-        previous = Period.of(period).shift(-12).first_day
+    pairs = [(period, Period.of(period).shift(-12).first_day) for period in sorted(periods)]
+    for start in range(0, len(pairs), 120):  # one statement per kind for up to ten years of periods
+        part = pairs[start:start + 120]
         if chains != []:
-            for chain_id, values in _chain_sums(period, previous, chains).items():
+            for (period, chain_id), values in sorted(_sums("chain", part, chains).items()):
                 m = members[chain_id]
                 rows.append(_figure(values, region_id=chain_regions[chain_id], chain_id=chain_id, period=period,
                                     members=m[0], above_scale=m[1]))
         if not regions:
             continue
         rolled = defaultdict(lambda: [ZERO, 0, ZERO, ZERO, 0, 0])
-        for district_id, values in _district_sums(period, previous).items():
+        for (period, district_id), values in _sums("region", part).items():
             for rid in _ancestors(district_id, parents):
-                acc = rolled[rid]
+                acc = rolled[period, rid]
                 for i, v in enumerate(values):
                     acc[i] += v
-        for region_id, values in rolled.items():
+        for (period, region_id), values in sorted(rolled.items()):
             m = region_members[region_id]
             rows.append(_figure(values, region_id=region_id, chain=None, period=period, members=m[0],
                                 above_scale=m[1]))
