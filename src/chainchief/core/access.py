@@ -17,9 +17,11 @@ AUDIT = "audit"  # the change log
 @dataclass(frozen=True)
 class Access:
     kind: str
-    region: str | None = None  # path to a Region (or "pk" for Region itself); None: not tied to a region
-    chain: str | None = None  # path to a Chain ("pk" for Chain itself)
-    enterprise: str | None = None  # path to an Enterprise ("pk" for Enterprise itself)
+    # Each path is single-valued. A tuple of paths means "through any of them": a supply link is reached from
+    # its supplier's and from its customer's region and enterprise.
+    region: str | tuple[str, ...] | None = None  # path to a Region (or "pk" for Region itself); None: not tied
+    chain: str | tuple[str, ...] | None = None  # path to a Chain ("pk" for Chain itself)
+    enterprise: str | tuple[str, ...] | None = None  # path to an Enterprise ("pk" for Enterprise itself)
     # Only region-wide roles (admin, coordinator) may add or delete objects of this model.
     region_managed: bool = False
     # Actions an enterprise user performs itself on these rows of its own enterprise: ("change",) for its

@@ -57,6 +57,14 @@ def _membership_ids(field, **filters):
     return Membership.objects.filter(**filters).values(field)
 
 
+def _any(paths, values):
+    """Rows whose ``paths`` (one path or a tuple of them) lead into ``values``: one condition, or their OR."""
+    q = Q()
+    for path in (paths,) if isinstance(paths, str) else paths:
+        q |= Q(**{f"{path}__in": values})
+    return q
+
+
 def scope_q(user, model, action):
     """A Q object for the rows in scope, or None for no rows."""
     scope = scope_for(user, model, action)
@@ -69,20 +77,18 @@ def scope_q(user, model, action):
     if scope == REGION:
         if access.region is None:
             return Q()
-        return Q(**{f"{access.region}__in": s.regions}) if s.regions else None
+        return _any(access.region, s.regions) if s.regions else None
     if scope == CHAINS:
         if access.chain:
-            return Q(**{f"{access.chain}__in": s.chains})
+            return _any(access.chain, s.chains)
         if access.enterprise:
-            ids = _membership_ids("enterprise", chain__in=s.chains)
-            return Q(**{f"{access.enterprise}__in": ids})
+            return _any(access.enterprise, _membership_ids("enterprise", chain__in=s.chains))
         return None
     if scope == ENTERPRISES:
         if access.enterprise:
-            return Q(**{f"{access.enterprise}__in": s.enterprises})
+            return _any(access.enterprise, s.enterprises)
         if access.chain:
-            ids = _membership_ids("chain", enterprise__in=s.enterprises)
-            return Q(**{f"{access.chain}__in": ids})
+            return _any(access.chain, _membership_ids("chain", enterprise__in=s.enterprises))
         return None
     raise ValueError(scope)
 
