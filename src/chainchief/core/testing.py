@@ -88,3 +88,48 @@ def items(response):
 
 def ids(response):
     return {row["id"] for row in items(response)}
+
+
+class World:
+    """The demo objects the scope tests of enterprise data aim at (built from the demo with plain ORM queries):
+
+    * ``power``, ``auto``, ``chem``: 动力装备 (the chief's chain; the department leads it and 汽车制造) and 高端化工,
+      which nobody but the region-wide roles reaches;
+    * ``own``: the enterprise user's enterprise (a member of 动力装备); ``served``: one of the commissioner's
+      enterprises; ``power_member``: another member of 动力装备, neither of those two;
+    * ``chem_enterprise`` / ``chem_enterprise2``: members of 高端化工 only, nobody's own;
+    * ``other_city``: 济南市 (created), outside the demo's 潍坊市, with two enterprises ``other`` and ``other2``;
+    * ``industry`` (市工业和信息化局, the department's own, lead of 动力装备) and ``finance`` (市财政局).
+    """
+
+    def __init__(self):
+        from chainchief.chains.models import Chain
+        from chainchief.core.models import Department, Region, RegionLevel
+        from chainchief.enterprises.models import Enterprise, Membership
+
+        self.province = Region.objects.get(name="山东省")
+        self.city = Region.objects.get(name="潍坊市")
+        self.power, self.auto, self.chem = (Chain.objects.get(name=n) for n in ("动力装备", "汽车制造", "高端化工"))
+        self.own = Enterprise.objects.get(scoped_users__username="enterprise")
+        served = Enterprise.objects.filter(scoped_users__username="commissioner").order_by("pk")
+        self.served = served.first()
+        self.power_member = (Enterprise.objects.filter(memberships__chain=self.power)
+                             .exclude(pk__in=served.values("pk")).exclude(pk=self.own.pk).order_by("pk").first())
+        chem_only = (Enterprise.objects.filter(memberships__chain=self.chem)
+                     .exclude(memberships__chain__in=[self.power, self.auto]).exclude(pk__in=served.values("pk"))
+                     .exclude(pk=self.own.pk).order_by("pk"))
+        self.chem_enterprise, self.chem_enterprise2 = chem_only[:2]
+        assert not Membership.objects.filter(enterprise__in=[self.chem_enterprise, self.chem_enterprise2],
+                                             chain__in=[self.power, self.auto]).exists()
+        self.other_city = Region.objects.create(name="济南市", code="370100", level=RegionLevel.CITY,
+                                                parent=self.province)
+        self.other, self.other2 = (
+            Enterprise.objects.create(uscc=make_uscc(f"91370100MA3JNAN0{i}"), name=f"济南样例企业{i}（样例）",
+                                      region=self.other_city, is_sample=True) for i in (1, 2))
+        self.industry = Department.objects.get(name="市工业和信息化局")
+        self.finance = Department.objects.get(name="市财政局")
+
+
+@pytest.fixture
+def world(demo_db):
+    return World()

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from chainchief.audit.admin import AuditedAdmin, register_remaining
-from chainchief.enterprises.models import Enterprise, Membership, Qualification
+from chainchief.enterprises.models import Enterprise, Membership, Qualification, SupplyLink
 
 
 @admin.register(Enterprise)
@@ -25,6 +25,15 @@ class MembershipAdmin(AuditedAdmin):
     list_filter = ("role", "chain")
     search_fields = ("enterprise__name",)
     autocomplete_fields = ("enterprise",)
+
+
+@admin.register(SupplyLink)
+class SupplyLinkAdmin(AuditedAdmin):
+    list_display = ("supplier", "customer", "product", "year", "annual_amount", "chain")
+    list_filter = ("year", "chain")
+    search_fields = ("product", "supplier__name", "customer__name")
+    autocomplete_fields = ("supplier", "customer")
+    list_select_related = ("supplier", "customer", "chain")
 
 
 register_remaining("enterprises")

@@ -1,5 +1,7 @@
 from datetime import date
+from decimal import Decimal
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
@@ -7,7 +9,7 @@ from chainchief.chains.models import Chain
 from chainchief.core.api_crud import ListParams, crud
 from chainchief.core.permissions import VIEW
 from chainchief.enterprises import queries, services
-from chainchief.enterprises.models import Enterprise, Membership, MembershipRole, Qualification
+from chainchief.enterprises.models import Enterprise, Membership, MembershipRole, Qualification, SupplyLink
 
 router = Router()
 
@@ -172,3 +174,53 @@ def by_uscc(request, code: str):
 
     qs = queries.enterprises_with_details(request.auth)
     return get_object_or_404(qs, uscc=uscc.normalise(code))
+
+
+class SupplyLinkOut(Schema):
+    id: int
+    supplier_id: int
+    supplier_name: str
+    customer_id: int
+    customer_name: str
+    chain_id: int | None
+    product: str
+    annual_amount: Decimal | None
+    year: int
+    source: str
+    note: str
+    version: int
+
+    @staticmethod
+    def resolve_supplier_name(obj):
+        return obj.supplier.name
+
+    @staticmethod
+    def resolve_customer_name(obj):
+        return obj.customer.name
+
+
+class SupplyLinkFilters(ListParams):
+    enterprise: int | None = None  # as supplier or as customer
+    supplier: int | None = None
+    customer: int | None = None
+    chain: int | None = None
+    year: int | None = None
+
+
+def _filter_supply_links(qs, p):
+    if p.enterprise is not None:
+        qs = qs.filter(Q(supplier_id=p.enterprise) | Q(customer_id=p.enterprise))
+    for field, value in (("supplier_id", p.supplier), ("customer_id", p.customer), ("chain_id", p.chain),
+                         ("year", p.year)):
+        if value is not None:
+            qs = qs.filter(**{field: value})
+    return qs
+
+
+crud(router, SupplyLink, out=SupplyLinkOut, name="SupplyLink", path="/supply-links", tags=["企业"],
+     fields=["supplier", "customer", "chain", "product", "annual_amount", "year", "source", "note"],
+     search=("product", "supplier__name", "customer__name"), filters=SupplyLinkFilters,
+     queryset=lambda: SupplyLink.objects.select_related("supplier", "customer"),
+     apply_filters=_filter_supply_links,
+     create=services.create_supply_link,
+     update=lambda user, obj, data, version: services.update_supply_link(user, obj, data, version))

@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -115,3 +118,59 @@ class Membership(BaseModel):
 
     def __str__(self):
         return f"{self.chain} · {self.enterprise}（{self.get_role_display()}）"
+
+
+class SupplyLink(BaseModel):
+    """One enterprise supplies a product to another (供应关系), with the year's purchase amount.
+
+    Supply relations are commercially sensitive and belong to both parties: a link is seen by whoever may see the
+    supplier's or the customer's enterprise data (the enterprise itself, its commissioner, the staff of its chains,
+    the officials of its region). A chain's local supply rate (本地配套率) is computed from these: the share of its
+    members' purchases bought from suppliers in the region.
+    """
+
+    # The unique (supplier, customer, product, year) index serves lookups by supplier: no separate index.
+    supplier = models.ForeignKey(Enterprise, verbose_name=_("供应方"), on_delete=models.CASCADE,
+                                 related_name="supplies", db_index=False)
+    customer = models.ForeignKey(Enterprise, verbose_name=_("采购方"), on_delete=models.CASCADE,
+                                 related_name="purchases")
+    chain = models.ForeignKey("chains.Chain", verbose_name=_("产业链"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="supply_links",
+                              help_text=_("供应关系所属的产业链：须是供应方或采购方所在的产业链"))
+    product = models.CharField(_("产品"), max_length=100)
+    annual_amount = models.DecimalField(_("年度采购额（万元）"), max_digits=18, decimal_places=2, null=True,
+                                        blank=True, validators=[MinValueValidator(Decimal("0"))])
+    year = models.PositiveIntegerField(_("年份"))
+    source = models.CharField(_("来源"), max_length=64, blank=True, help_text=_("如 企业填报、走访调研"))
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    access = Access(kind=ENTERPRISE, region=("supplier__region", "customer__region"),
+                    enterprise=("supplier", "customer"))
+
+    class Meta:
+        verbose_name = _("供应关系")
+        verbose_name_plural = _("供应关系")
+        ordering = ["-year", "id"]
+        constraints = [models.UniqueConstraint(
+            fields=["supplier", "customer", "product", "year"], name="supplylink_unique",
+            violation_error_message=_("同一供应方、采购方、产品和年份的供应关系已存在。"))]
+
+    def __str__(self):
+        return f"{self.supplier} → {self.customer}：{self.product}（{self.year}）"
+
+    def clean(self):
+        errors = {}
+        if self.supplier_id and self.supplier_id == self.customer_id:
+            errors["customer"] = _("供应方与采购方不能是同一家企业。")
+        if self.year is not None and not 2000 <= self.year <= 2100:
+            errors["year"] = _("年份应在 2000 至 2100 之间。")
+        if self.product is not None:
+            self.product = self.product.strip()
+            if not self.product:
+                errors["product"] = _("请填写产品。")
+        if (self.chain_id and self.supplier_id and self.customer_id and "customer" not in errors
+                and not Membership.objects.filter(chain_id=self.chain_id,
+                                                  enterprise_id__in=[self.supplier_id, self.customer_id]).exists()):
+            errors["chain"] = _("所选产业链须是供应方或采购方所在的产业链。")
+        if errors:
+            raise ValidationError(errors)

@@ -1,9 +1,9 @@
-"""Writes for enterprises and their chain memberships."""
+"""Writes for enterprises, their chain memberships and supply links."""
 from django.db import transaction
 
 from chainchief.core import services
 from chainchief.core.permissions import ADD, check
-from chainchief.enterprises.models import Enterprise, Membership
+from chainchief.enterprises.models import Enterprise, Membership, SupplyLink
 
 
 @transaction.atomic
@@ -30,3 +30,12 @@ def set_membership(user, enterprise, chain, role):
     if row is None:
         return services.create(user, Membership, {"enterprise": enterprise, "chain": chain, "role": role})
     return services.update(user, row, {"role": role})
+
+
+def create_supply_link(user, data):
+    """Record that one enterprise supplies another. The writer must see both enterprises (core.services)."""
+    return services.create(user, SupplyLink, data)
+
+
+def update_supply_link(user, link, data, version=None):
+    return services.update(user, link, data, version=version)
