@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "chainchief.chains",
     "chainchief.enterprises",
     "chainchief.monitoring",
+    "chainchief.work",
     "chainchief.imports",
     "chainchief.api",
     "chainchief.web",

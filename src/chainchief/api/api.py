@@ -126,8 +126,9 @@ def _mount():
     from chainchief.core.api import router as core_router
     from chainchief.enterprises.api import router as enterprises_router
     from chainchief.monitoring.api import router as monitoring_router
+    from chainchief.work.api import router as work_router
 
-    for router in (core_router, accounts_router, chains_router, enterprises_router, monitoring_router,
+    for router in (core_router, accounts_router, chains_router, enterprises_router, monitoring_router, work_router,
                    audit_router):
         api.add_router("", router)
     api.add_router("", "chainchief.chains.map_api.router")
