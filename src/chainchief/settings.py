@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "chainchief.enterprises",
     "chainchief.monitoring",
     "chainchief.work",
+    "chainchief.appeals",
     "chainchief.imports",
     "chainchief.api",
     "chainchief.web",

@@ -121,6 +121,7 @@ def issue_token(request, payload: TokenIn):
 
 def _mount():
     from chainchief.accounts.api import router as accounts_router
+    from chainchief.appeals.api import router as appeals_router
     from chainchief.audit.api import router as audit_router
     from chainchief.chains.api import router as chains_router
     from chainchief.core.api import router as core_router
@@ -129,7 +130,7 @@ def _mount():
     from chainchief.work.api import router as work_router
 
     for router in (core_router, accounts_router, chains_router, enterprises_router, monitoring_router, work_router,
-                   audit_router):
+                   appeals_router, audit_router):
         api.add_router("", router)
     api.add_router("", "chainchief.chains.map_api.router")
     api.add_router("", "chainchief.imports.api.router")
