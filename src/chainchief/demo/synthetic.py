@@ -1,8 +1,15 @@
 """A deterministic synthetic data set at city or province scale, for benchmarks.
 
 Province scale: 16 cities, 35 provincial chains with ~2,000 segments, 50,000 above-scale enterprises with
-valid USCCs, memberships and segment placements, and 36 months of YTD figures (1.8M rows). On PostgreSQL
-the bulk rows go in with COPY; elsewhere with bulk_create. Meant for a fresh database (after migrate): it refuses one that already holds 山东省 or its cities.
+valid USCCs, memberships and segment placements, 36 months of YTD figures (1.8M rows), 300,000 supply links
+(6 per enterprise, most between enterprises of the same city), 1,400 tasks (40 per chain) and 20,000 enterprise
+requests (0.4 per enterprise) at every step of their workflow; city and small scale in proportion. Chains get a
+lead department and the province a "1+N 清单" work model; each city gets service commissioners.
+
+On PostgreSQL the bulk rows go in with COPY; elsewhere with bulk_create. Meant for a fresh database (after
+migrate): it refuses one that already holds 山东省 or its cities. ``top_up`` (``gen_synthetic --top-up``) adds to
+a database generated earlier only the parts it lacks (supply links, tasks, requests and what they need), the same
+rows a fresh run makes for the same seed.
 """
 import io
 import random
@@ -32,6 +39,7 @@ INDUSTRIES = ["动力装备", "汽车", "轨道交通装备", "船舶与海工�
               "新能源", "储能", "氢能", "光伏", "风电装备", "节能环保", "海洋装备", "现代农业"]
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 PASSWORD = "Bench#2026"
+SYNTHETIC_NOTE = "合成数据，仅用于性能测试。"  # the description of every generated chain
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,8 @@ def generate(scale_name="province", seed=7, out=None):
     scale = SCALES[scale_name]
     if Region.objects.filter(code__in=["370000", *(code for _, code in CITIES)]).exists():
         raise RuntimeError("this database already holds 山东省 or its cities (the demo or an earlier run): "
-                           "run gen_synthetic on a fresh DATABASE_URL after migrate")
+                           "run gen_synthetic on a fresh DATABASE_URL after migrate, or add what an earlier run "
+                           "lacks with --top-up")
     rng = random.Random(seed)
     t0 = time.perf_counter()
     with transaction.atomic():
@@ -77,12 +86,15 @@ def generate(scale_name="province", seed=7, out=None):
         rows = _stats(rng, scale, enterprises)
         _log(out, f"{rows} monthly rows", t0)
         _users(province, chains)
+        added = _add_missing(province, seed, out, t0)
     from chainchief.monitoring import aggregates
 
     aggregates.analyze_after_bulk_write()
+    _analyze(added)
     written = aggregates.refresh()
     _log(out, f"{written} chain figures pre-aggregated", t0)
-    return {"enterprises": len(enterprises), "monthly_rows": rows, "chains": len(chains), "segments": len(segments)}
+    return {"enterprises": len(enterprises), "monthly_rows": rows, "chains": len(chains), "segments": len(segments),
+            **added}
 
 
 def _regions(scale):
@@ -103,7 +115,7 @@ def _chains(scale, province):
              ChainTier.objects.create(name="千亿级", region=province, target_scale=Decimal(1000), target_year=2025)]
     chains = [Chain(name=f"{INDUSTRIES[i % len(INDUSTRIES)]}产业链", short_name=INDUSTRIES[i % len(INDUSTRIES)][:4],
                     region=province, tier=tiers[0 if i < 3 else 1 if i < 12 else 2], order=i + 1,
-                    is_illustrative=True, description="合成数据，仅用于性能测试。")
+                    is_illustrative=True, description=SYNTHETIC_NOTE)
               for i in range(scale.chains)]
     Chain.objects.bulk_create(chains)
     return list(Chain.objects.filter(region=province).order_by("order"))
@@ -228,3 +240,296 @@ def _users(province, chains):
         user.save()
         if role == Role.DEPT:
             user.chains.set(chains[:2])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Supply links, tasks and requests, and the departments, work model and commissioners they point at. Built from
+# what the database holds, with one random stream per part seeded from the seed, so that ``top_up`` adds to an
+# earlier data set the same rows a fresh run makes.
+
+LINKS_PER_ENTERPRISE = 6  # province: 300,000
+LOCAL_SUPPLY_SHARE = 0.6  # links whose supplier is drawn from the customer's own city
+TASKS_PER_CHAIN = 40
+REQUESTS_PER_ENTERPRISE = 0.4  # province: 20,000
+COMMISSIONERS_PER_CITY = 5
+LINK_YEARS = (2019, 2020, 2021)
+DEPARTMENTS = [("工业和信息化厅", "工信厅"), ("发展和改革委员会", "发改委"), ("科学技术厅", "科技厅"),
+               ("商务厅", "商务厅"), ("农业农村厅", "农业农村厅"), ("卫生健康委员会", "卫健委")]
+WORK_MODEL = "1+N 清单"
+WORK_ITEMS = ["一张产业链图谱", "重点企业清单", "重点项目清单", "招商引资清单", "创新平台清单", "关键技术攻关清单",
+              "政策措施清单"]
+PRODUCT_KINDS = ["零部件", "原材料", "关键部件", "总成", "模组", "专用设备", "辅料", "包装材料", "检测服务", "软件系统"]
+LINK_SOURCES = ["企业填报", "走访调研", "供需对接会", "统计数据"]
+TASK_TITLES = ["绘制产业链图谱并标注强弱缺环节", "更新重点企业清单", "走访链主企业并形成问题清单", "召开产业链调度会",
+               "谋划储备重点项目", "开展产业链专题调研", "筹建产业链联盟", "研究出台专项支持政策", "对接招商引资目标企业",
+               "组织关键技术攻关", "梳理本地配套需求", "推动上下游产需对接"]
+REQUEST_TEXTS = {
+    "financing": "流动资金贷款到期续贷困难，希望协调银行支持",
+    "labour": "技术工人招聘困难，希望对接职业院校定向培养",
+    "land": "扩产项目用地指标不足，希望协调解决",
+    "approval": "新建项目环评审批进度较慢，希望加快办理",
+    "policy": "技术改造补贴资金尚未兑现，希望协调拨付",
+    "market": "产品进入本地整机企业配套体系困难，希望组织产需对接",
+    "technology": "关键工艺攻关缺少高校和科研院所支持",
+    "utilities": "新增生产线用电容量不足，希望协调增容",
+    "logistics": "原材料运输成本偏高，希望协调物流通道",
+    "other": "生产经营中遇到其他问题，希望协调解决",
+}
+
+
+@dataclass
+class _Context:
+    """What the new parts are built from: the region's enterprises, chains and the people and departments."""
+
+    enterprises: list  # [(pk, region_id)] by pk
+    city_of: dict  # region id → id of its city (or of itself above city level)
+    above: dict  # region id → ids of it and the regions above it
+    chains: list  # [Chain] by (order, pk)
+    members: dict  # enterprise pk → [chain pk]
+    leads: dict  # chain pk → lead department pk
+    items: dict  # chain pk → [work model item pk] of its region's work model
+    people: dict  # department pk → [person pk]
+    commissioners: dict  # city id → [person pk]
+    departments: dict  # region id → [department pk]
+
+
+def top_up(seed=7, out=None):
+    """Add to a synthetic province generated earlier what it lacks (see ``add_missing``)."""
+    province = Region.objects.filter(code="370000", chains__description=SYNTHETIC_NOTE).distinct().first()
+    if province is None:
+        raise RuntimeError("this database holds no synthetic 山东省 (generated chains): run gen_synthetic without "
+                           "--top-up first")
+    return add_missing(province, seed, out)
+
+
+def add_missing(region, seed=7, out=None):
+    """Supply links, tasks and requests over the enterprises and chains in ``region`` and below, each part only
+    when there is none yet, and the lead departments, work model and commissioners they need."""
+    with transaction.atomic():
+        added = _add_missing(region, seed, out, time.perf_counter())
+    _analyze(added)
+    return added
+
+
+def _add_missing(province, seed, out, t0):
+    from chainchief.appeals.models import Request
+    from chainchief.enterprises.models import SupplyLink
+    from chainchief.work.models import Task
+
+    _reference(province)
+    ctx = _context(province)
+    added = {"supply_links": 0, "tasks": 0, "requests": 0}
+    for key, model, make in (("supply_links", SupplyLink, _supply_links), ("tasks", Task, _tasks),
+                             ("requests", Request, _requests)):
+        if not model.objects.exists():
+            added[key] = make(random.Random(f"{seed}:{key}"), ctx)
+            _log(out, f"{added[key]} {key.replace('_', ' ')}", t0)
+    return added
+
+
+def _analyze(added):
+    """Fresh planner statistics for the tables just filled (PostgreSQL)."""
+    from chainchief.appeals.models import Request
+    from chainchief.enterprises.models import SupplyLink
+    from chainchief.work.models import Task
+
+    if connection.vendor != "postgresql":
+        return
+    tables = {"supply_links": SupplyLink, "tasks": Task, "requests": Request}
+    with connection.cursor() as cursor:
+        for key, count in added.items():
+            if count:
+                cursor.execute(f"ANALYZE {tables[key]._meta.db_table}")
+
+
+def _reference(province):
+    """A lead department for every chain that has none, a work model for every region with chains and none,
+    and service commissioners in every city without any."""
+    from chainchief.chains.models import ChainDepartment, WorkModel, WorkModelItem
+    from chainchief.core.models import Department, Person
+
+    regions = Region.subtree_ids(province.pk)
+    chains = list(Chain.objects.filter(region_id__in=regions).exclude(departments__is_lead=True)
+                  .select_related("region").order_by("order", "pk"))
+    for i, chain in enumerate(chains):
+        # Two chains in three led by the industry department, the others by the department of their field.
+        name, short = DEPARTMENTS[0 if i % 3 else 1 + i // 3 % (len(DEPARTMENTS) - 1)]
+        department, created = Department.objects.get_or_create(
+            region=chain.region, name=f"{chain.region.name}{name}", defaults={"short_name": short})
+        if created:
+            Person.objects.bulk_create([Person(name=f"{short}{title}", title=title, department=department,
+                                               region=chain.region) for title in ("产业链专班负责人", "产业处处长")])
+        ChainDepartment.objects.create(chain=chain, department=department, is_lead=True)
+    for region in Region.objects.filter(pk__in=regions, work_model__isnull=True, chains__isnull=False).distinct():
+        model, created = WorkModel.objects.get_or_create(
+            name=WORK_MODEL, defaults={"description": "合成数据：“1 图谱 + N 清单”工作模式。"})
+        if created:
+            WorkModelItem.objects.bulk_create([WorkModelItem(work_model=model, name=n, order=i + 1)
+                                               for i, n in enumerate(WORK_ITEMS)])
+        region.work_model = model
+        region.save(update_fields=["work_model"])
+    for city in Region.objects.filter(pk__in=regions, level=RegionLevel.CITY).order_by("pk"):
+        if not Person.objects.filter(region__in=Region.subtree_ids(city.pk), title="服务专员").exists():
+            Person.objects.bulk_create([Person(name=f"{city.name[:-1]}服务专员{k + 1}", title="服务专员", region=city)
+                                        for k in range(COMMISSIONERS_PER_CITY)])
+
+
+def _context(province):
+    from chainchief.chains.models import ChainDepartment, WorkModelItem
+    from chainchief.core.models import Department, Person
+
+    regions = {pk: (parent, level) for pk, parent, level in
+               Region.objects.filter(pk__in=Region.subtree_ids(province.pk)).values_list("pk", "parent_id", "level")}
+
+    def chain_up(pk):
+        out = []
+        while pk in regions:
+            out.append(pk)
+            pk = regions[pk][0]
+        return out
+
+    above = {pk: chain_up(pk) for pk in regions}
+    city_of = {pk: next((r for r in up if regions[r][1] == RegionLevel.CITY), up[0]) for pk, up in above.items()}
+    chains = list(Chain.objects.filter(region_id__in=regions).select_related("region").order_by("order", "pk"))
+    members = {}
+    for ent, chain in (Membership.objects.filter(chain__in=chains).order_by("pk")
+                       .values_list("enterprise_id", "chain_id")):
+        members.setdefault(ent, []).append(chain)
+    leads = dict(ChainDepartment.objects.filter(chain__in=chains, is_lead=True).values_list("chain_id",
+                                                                                               "department_id"))
+    by_model = {}
+    for pk, model in WorkModelItem.objects.order_by("order", "pk").values_list("pk", "work_model_id"):
+        by_model.setdefault(model, []).append(pk)
+    items = {c.pk: by_model.get(c.region.work_model_id, []) for c in chains}
+    people, commissioners, departments = {}, {}, {}
+    for pk, department, region, title in (Person.objects.filter(region_id__in=regions).order_by("pk")
+                                          .values_list("pk", "department_id", "region_id", "title")):
+        if title == "服务专员":
+            commissioners.setdefault(city_of[region], []).append(pk)
+        elif department is not None:
+            people.setdefault(department, []).append(pk)
+    for pk, region in Department.objects.filter(region_id__in=regions).order_by("pk").values_list("pk", "region_id"):
+        departments.setdefault(region, []).append(pk)
+    enterprises = list(Enterprise.objects.filter(region_id__in=regions).order_by("pk").values_list("pk", "region_id"))
+    return _Context(enterprises=enterprises, city_of=city_of, above=above, chains=chains, members=members,
+                    leads=leads, items=items, people=people, commissioners=commissioners, departments=departments)
+
+
+def _write(model, columns, rows):
+    """Insert ``rows`` (tuples of ``columns``, by attname) with COPY on PostgreSQL, else with bulk_create; the
+    timestamps and the version every row carries are added here. Returns the number of rows."""
+    now = timezone.now()
+    columns = [*columns, "created_at", "updated_at", "version"]
+    count = 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((*row, now, now, 1))
+                    count += 1
+        return count
+    batch = []
+    for row in rows:
+        batch.append(model(**dict(zip(columns, (*row, now, now, 1)))))
+        if len(batch) == 5000:
+            model.objects.bulk_create(batch)
+            count, batch = count + len(batch), []
+    model.objects.bulk_create(batch)
+    return count + len(batch)
+
+
+def _supply_links(rng, ctx):
+    """LINKS_PER_ENTERPRISE links per enterprise, unique per (supplier, customer, product, year). A link's chain is
+    one of its customer's (else its supplier's) chains; most suppliers are in the customer's city."""
+    from chainchief.enterprises.models import SupplyLink
+
+    ents = ctx.enterprises
+    if len(ents) < 2:
+        return 0
+    by_city = {}
+    for pk, region in ents:
+        by_city.setdefault(ctx.city_of[region], []).append(pk)
+    short = {c.pk: c.short_name or c.name for c in ctx.chains}
+    wanted, seen, rows = LINKS_PER_ENTERPRISE * len(ents), set(), []
+    for _ in range(wanted * 20):
+        if len(rows) == wanted:
+            break
+        customer, region = ents[rng.randrange(len(ents))]
+        local = by_city[ctx.city_of[region]]
+        supplier = rng.choice(local) if rng.random() < LOCAL_SUPPLY_SHARE and len(local) > 1 else \
+            ents[rng.randrange(len(ents))][0]
+        if supplier == customer:
+            continue
+        chains = ctx.members.get(customer) or ctx.members.get(supplier)
+        chain = rng.choice(chains) if chains and rng.random() < 0.9 else None
+        product = f"{short[chain] if chain else ''}{rng.choice(PRODUCT_KINDS)}"
+        year = rng.choice(LINK_YEARS)
+        if (supplier, customer, product, year) in seen:
+            continue
+        seen.add((supplier, customer, product, year))
+        amount = None if rng.random() < 0.1 else Decimal(f"{rng.lognormvariate(6.0, 1.3):.2f}")  # median ≈ 400 万元
+        rows.append((supplier, customer, chain, product, amount, year, rng.choice(LINK_SOURCES), ""))
+    return _write(SupplyLink, ["supplier_id", "customer_id", "chain_id", "product", "annual_amount", "year",
+                               "source", "note"], rows)
+
+
+def _tasks(rng, ctx):
+    """TASKS_PER_CHAIN tasks per chain with a lead department, due in 2021–2022, in every status."""
+    from chainchief.work.models import Task, TaskStatus
+
+    statuses = [TaskStatus.DONE] * 10 + [TaskStatus.IN_PROGRESS] * 7 + [TaskStatus.NOT_STARTED] * 3
+    progress = {TaskStatus.DONE.value: "已按期完成。", TaskStatus.IN_PROGRESS.value: "正在推进，已完成阶段目标。",
+                TaskStatus.NOT_STARTED.value: ""}
+    start = date(2021, 1, 1).toordinal()
+    rows = []
+    for chain in ctx.chains:
+        lead = ctx.leads.get(chain.pk)
+        if lead is None:
+            continue
+        items, people = ctx.items[chain.pk], ctx.people.get(lead, [])
+        for k in range(TASKS_PER_CHAIN):
+            title = TASK_TITLES[k % len(TASK_TITLES)]
+            status = rng.choice(statuses).value
+            rows.append((
+                chain.pk, rng.choice(items) if items and rng.random() < 0.8 else None, f"{title}（第{k + 1}项）",
+                f"{chain.name}产业链：{title}。", lead, rng.choice(people) if people and rng.random() < 0.7 else None,
+                date.fromordinal(start + rng.randrange(730)), status, progress[status]))
+    return _write(Task, ["chain_id", "work_item_id", "title", "description", "lead_department_id", "responsible_id",
+                         "due_on", "status", "progress"], rows)
+
+
+def _requests(rng, ctx):
+    """REQUESTS_PER_ENTERPRISE requests per enterprise, received 2019–2021, at every step of the workflow."""
+    from datetime import timedelta
+
+    from chainchief.appeals.models import Request, RequestCategory, RequestStatus
+
+    ents = ctx.enterprises
+    statuses = ([RequestStatus.ACCEPTED] * 5 + [RequestStatus.ASSIGNED] * 8 + [RequestStatus.HANDLING] * 12
+                + [RequestStatus.REPLIED] * 10 + [RequestStatus.REVIEWED] * 10 + [RequestStatus.CLOSED] * 55)
+    categories = list(RequestCategory)
+    start = date(2019, 1, 1).toordinal()
+    rows = []
+    for _ in range(round(REQUESTS_PER_ENTERPRISE * len(ents))):
+        ent, region = ents[rng.randrange(len(ents))]
+        chains = ctx.members.get(ent, [])
+        chain = rng.choice(chains) if chains and rng.random() < 0.8 else None
+        category = rng.choice(categories)
+        status = rng.choice(statuses)
+        # The department it is assigned to serves the enterprise's region or one above it.
+        reachable = [d for r in ctx.above[region] for d in ctx.departments.get(r, [])]
+        lead = ctx.leads.get(chain) if chain else None
+        department = None
+        if status != RequestStatus.ACCEPTED:
+            department = lead if lead in reachable else (rng.choice(reachable) if reachable else None)
+            if department is None:  # nobody to assign it to: it stays accepted
+                status = RequestStatus.ACCEPTED
+        commissioners = ctx.commissioners.get(ctx.city_of[region], [])
+        received = date.fromordinal(start + rng.randrange(1095))
+        closed = received + timedelta(days=rng.randint(3, 60)) if status == RequestStatus.CLOSED else None
+        text = REQUEST_TEXTS[category.value]
+        rows.append((ent, chain, category.value, text.split("，")[0], f"企业反映：{text}。", status.value, department,
+                     rng.choice(commissioners) if commissioners and rng.random() < 0.7 else None, received,
+                     received + timedelta(days=30), closed))
+    return _write(Request, ["enterprise_id", "chain_id", "category", "title", "content", "status", "department_id",
+                            "commissioner_id", "received_on", "due_on", "closed_on"], rows)

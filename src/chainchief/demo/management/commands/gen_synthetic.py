@@ -9,11 +9,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(synthetic.SCALES), default="province")
         parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument("--top-up", action="store_true",
+                            help="add to a data set generated earlier only the parts it lacks (supply links, tasks, "
+                                 "requests); --scale is then not used")
 
-    def handle(self, *args, scale, seed, **options):
-        self.stdout.write(f"gen_synthetic --scale {scale} --seed {seed}")
+    def handle(self, *args, scale, seed, top_up, **options):
+        self.stdout.write(f"gen_synthetic {'--top-up' if top_up else f'--scale {scale}'} --seed {seed}")
         try:
-            result = synthetic.generate(scale, seed=seed, out=self.stdout)
+            if top_up:
+                result = synthetic.top_up(seed=seed, out=self.stdout)
+            else:
+                result = synthetic.generate(scale, seed=seed, out=self.stdout)
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(", ".join(f"{k}={v}" for k, v in result.items()))
