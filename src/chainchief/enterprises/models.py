@@ -154,6 +154,8 @@ class SupplyLink(BaseModel):
         constraints = [models.UniqueConstraint(
             fields=["supplier", "customer", "product", "year"], name="supplylink_unique",
             violation_error_message=_("同一供应方、采购方、产品和年份的供应关系已存在。"))]
+        # The list's order: its first page without a sort of every link.
+        indexes = [models.Index(fields=["-year", "id"], name="supplylink_year_id")]
 
     def __str__(self):
         return f"{self.supplier} → {self.customer}：{self.product}（{self.year}）"
