@@ -124,8 +124,10 @@ def _calamine(path, sheet_name):
     try:
         wb = CalamineWorkbook.from_path(path)
         names = [m.name for m in wb.sheets_metadata if str(m.visible).endswith("Visible")] or wb.sheet_names
-        name = sheet_name if sheet_name in wb.sheet_names else _first_with_data(wb, names)
-        sheet = wb.get_sheet_by_name(name)
+        if sheet_name in wb.sheet_names:
+            name, sheet = sheet_name, wb.get_sheet_by_name(sheet_name)
+        else:
+            name, sheet = _first_with_data(wb, names)
     except CalamineError as exc:
         raise FileError(f"无法读取 Excel 文件：{exc}") from None
     except Exception as exc:
@@ -143,10 +145,14 @@ def _calamine(path, sheet_name):
 
 
 def _first_with_data(wb, names):
+    """(name, sheet) of the first sheet with data; each sheet is parsed once (loading one is the costly part)."""
+    first = None
     for name in names:
-        if wb.get_sheet_by_name(name).end is not None:
-            return name
-    return names[0]
+        sheet = wb.get_sheet_by_name(name)
+        if sheet.end is not None:
+            return name, sheet
+        first = first or (name, sheet)
+    return first
 
 
 def _openpyxl(path, sheet_name):

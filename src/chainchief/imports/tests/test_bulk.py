@@ -103,6 +103,21 @@ def test_faulty_values_are_named_with_their_column(demo_db):
     assert batch.error_count == 3 and batch.total_rows == 3
 
 
+def test_cells_with_tabs_line_breaks_and_backslashes_keep_their_text(demo_db):
+    """Staging writes COPY's text format by hand: such cells must reach the checks exactly as written."""
+    a, b, c = Enterprise.objects.order_by("pk")[:3]
+    rows = [HEADER,
+            [a.uscc, "2044-01", "1\t2", "3", "4"],
+            [b.uscc, "2044-01", "5\\N", "6", "7"],
+            [c.uscc + "\n", "2044-01", "8", "9", "10"],  # surrounding white space is dropped from a code
+            [a.uscc, "2044-02", "11", "12", "13"]]
+    batch = dry(csv_file(rows))
+    found = {(e["row"], e["column"].split(" ")[0]): e["value"] for e in batch.errors}
+    assert found == {(2, "C"): "1\t2", (3, "C"): "5\\N"}
+    assert batch.total_rows == 4 and batch.error_count == 2
+    assert [p["uscc"] for p in batch.preview] == [c.uscc, a.uscc]
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's")
 def test_postgresql_goes_through_the_staging_table(demo_db, monkeypatch):
     from chainchief.imports import bulk
