@@ -94,12 +94,12 @@ class Request(BaseModel):
             errors["closed_on"] = _("未办结的诉求不能填写办结日期。")
         if self.status in STATUS_ORDER[1:] and not self.department_id:
             errors["department"] = _("交办后须指定承办部门。")
-        if self.enterprise_id and self.chain_id:
-            if not Membership.objects.filter(enterprise_id=self.enterprise_id, chain_id=self.chain_id).exists():
-                errors["chain"] = _("所选产业链不包含该企业。")
-        if self.enterprise_id and self.department_id and "department" not in errors:
-            if self.department.region_id not in _region_and_above(self.enterprise.region_id):
-                errors["department"] = _("承办部门须属于企业所在地区或其上级。")
+        if self.enterprise_id and self.chain_id and not Membership.objects.filter(
+                enterprise_id=self.enterprise_id, chain_id=self.chain_id).exists():
+            errors["chain"] = _("所选产业链不包含该企业。")
+        if (self.enterprise_id and self.department_id and "department" not in errors
+                and self.department.region_id not in _region_and_above(self.enterprise.region_id)):
+            errors["department"] = _("承办部门须属于企业所在地区或其上级。")
         if errors:
             raise ValidationError(errors)
 
