@@ -1,8 +1,19 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _install_stamps(sender, using, **kwargs):
+    from chainchief.core import stamps
+
+    stamps.install(using)
 
 
 class CoreConfig(AppConfig):
     name = "chainchief.core"
     label = "core"
     verbose_name = _("区域与组织")
+
+    def ready(self):
+        # After every migrate (and every test database flush): the cache stamp's row and triggers.
+        post_migrate.connect(_install_stamps, sender=self, dispatch_uid="chainchief.core.stamps")

@@ -115,3 +115,14 @@ class Person(BaseModel):
 
     def __str__(self):
         return f"{self.name}（{self.title}）" if self.title else self.name
+
+
+class Stamp(models.Model):
+    """One row whose random token changes, in the same transaction, with every write to the tables cached reads
+    are computed from (see ``chainchief.core.stamps``)."""
+
+    token = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("缓存版本")
+        verbose_name_plural = _("缓存版本")

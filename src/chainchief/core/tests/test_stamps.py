@@ -1,0 +1,130 @@
+"""The cache stamp: every write to a watched table changes the token in the same transaction, whatever the
+path (ORM, bulk, QuerySet.update, plain SQL, cascades); cached values are recomputed after a change."""
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+
+from chainchief.core import stamps
+
+
+@pytest.fixture
+def token(demo_db):
+    return stamps.read
+
+
+def test_every_watched_table_has_its_trigger(demo_db):
+    assert stamps.installed_tables() == set(stamps.watched_tables())
+    assert len(stamps.watched_tables()) == len(stamps.WATCHED)
+
+
+def _some_row(table):
+    """The id of a row of ``table``, creating one where the demo has none."""
+    from chainchief.chains.models import Chain
+    from chainchief.core.models import Region
+    from chainchief.monitoring.models import ChainTarget, MonitoringSettings
+
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT MIN(id) FROM {connection.ops.quote_name(table)}")
+        pk = cur.fetchone()[0]
+    if pk is not None:
+        return pk
+    if table == ChainTarget._meta.db_table:
+        return ChainTarget.objects.create(chain=Chain.objects.first(), year=2030, revenue=Decimal("1")).pk
+    if table == MonitoringSettings._meta.db_table:
+        return MonitoringSettings.objects.create(region=Region.objects.first()).pk
+    raise AssertionError(f"no row in {table}")
+
+
+@pytest.mark.parametrize("table", [pytest.param(label, id=label) for label in stamps.WATCHED])
+def test_plain_sql_update_changes_the_token(token, table):
+    table = stamps._table(table)
+    pk = _some_row(table)
+    before = token()
+    with connection.cursor() as cur:
+        cur.execute(f"UPDATE {connection.ops.quote_name(table)} SET id = id WHERE id = %s", [pk])
+    assert token() != before, table
+
+
+def test_orm_paths_change_the_token(token):
+    from chainchief.accounts.models import User
+    from chainchief.chains.models import Chain
+    from chainchief.monitoring.models import ChainFigure
+
+    chief = User.objects.get(username="chief")
+    chain = Chain.objects.exclude(pk__in=chief.chains.all()).first()
+    seen = [token()]
+
+    def changed():
+        now = token()
+        assert now not in seen
+        seen.append(now)
+
+    Chain.objects.filter(pk=chain.pk).update(name=chain.name + "甲")  # QuerySet.update, no signals
+    changed()
+    chief.chains.add(chain)  # many-to-many
+    changed()
+    User.chains.through.objects.filter(user=chief, chain=chain).delete()  # the through table itself
+    changed()
+    figure = ChainFigure.objects.first()
+    figure.pk = None
+    ChainFigure.objects.filter(chain=figure.chain, period=figure.period).delete()
+    changed()
+    ChainFigure.objects.bulk_create([figure])
+    changed()
+    chain.save()
+    changed()
+
+
+def test_unwatched_writes_keep_the_token(token):
+    from chainchief.accounts.models import User
+    from chainchief.enterprises.models import Enterprise
+
+    before = token()
+    User.objects.filter(username="coordinator").update(last_login=None)  # the user row is read every request
+    Enterprise.objects.filter(pk=Enterprise.objects.first().pk).update(address="某路 1 号")
+    assert token() == before
+
+
+def test_a_rolled_back_write_leaves_the_token(token):
+    from django.db.models import F
+
+    from chainchief.chains.models import Chain
+
+    before = token()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Chain.objects.update(order=F("order") + 1)
+        assert token() != before  # the writer sees its own new token at once
+        raise RuntimeError
+    assert token() == before
+
+
+def test_memo_recomputes_after_a_write_and_only_then(token):
+    from chainchief.chains.models import Chain
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return Chain.objects.order_by("pk").values_list("name", flat=True).first()
+
+    first = stamps.memo(token(), ("test", "first-chain"), compute)
+    assert stamps.memo(token(), ("test", "first-chain"), compute) == first and len(calls) == 1
+    Chain.objects.filter(pk=Chain.objects.order_by("pk").first().pk).update(name="改名链")
+    assert stamps.memo(token(), ("test", "first-chain"), compute) == "改名链" and len(calls) == 2
+
+
+def test_memo_without_a_token_caches_nothing(demo_db):
+    calls = []
+    for _ in range(2):
+        stamps.memo(None, ("test", "none"), lambda: calls.append(1))
+    assert len(calls) == 2
+
+
+def test_a_missing_stamp_row_is_restored_by_install(token):
+    from chainchief.core.models import Stamp
+
+    Stamp.objects.all().delete()
+    assert token() is None
+    stamps.install()
+    assert token()
