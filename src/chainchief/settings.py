@@ -82,7 +82,38 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 
+# Caches: CACHE_URL picks the backend. Unset: a file cache in the var directory, which every process of one
+# machine shares. redis://host:6379/0 (or rediss://): Redis, for several app servers (docs/scaling.md).
+# locmem://: this process only (then sessions stay in the database: a logout must reach every process).
+# Cached values are stored under a database-held stamp (chainchief.core.stamps) and are never stale; what
+# the cache must share between processes is the cached sessions.
+def _cache(url):
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(VAR_DIR / "cache"), "OPTIONS": {"MAX_ENTRIES": 20000}}
+    scheme = url.split("://", 1)[0]
+    if scheme in ("redis", "rediss", "unix"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "chainchief"}
+    if scheme == "file":
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": url[len("file://"):],
+                "OPTIONS": {"MAX_ENTRIES": 20000}}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ValueError(f"CACHE_URL: unknown scheme {scheme!r} (redis, rediss, unix, file, locmem, dummy)")
+
+
+CACHES = {"default": {**_cache(os.environ.get("CACHE_URL", "")), "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "")}}
+# Sessions are read from the cache and written through to the database, when the cache is shared by every
+# process (a logout deletes the session there for all of them).
+SESSION_ENGINE = os.environ.get("SESSION_ENGINE", (
+    "django.contrib.sessions.backends.db" if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+    else "django.contrib.sessions.backends.cached_db"))
+
 AUTH_USER_MODEL = "accounts.User"
+# Django's model backend, loading the user and the cache stamp in one query per request.
+AUTHENTICATION_BACKENDS = ["chainchief.accounts.backends.UserBackend"]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"

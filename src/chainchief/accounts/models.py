@@ -55,10 +55,10 @@ class User(AbstractUser):
 
     @cached_property
     def scope(self):
-        """The user's scopes resolved to ids (once per request)."""
-        from chainchief.accounts.scope import resolve
+        """The user's scopes resolved to ids (once per request; cached under the data stamp, see scope.cached)."""
+        from chainchief.accounts.scope import cached
 
-        return resolve(self)
+        return cached(self)
 
 
 class ApiToken(models.Model):
@@ -91,11 +91,22 @@ class ApiToken(models.Model):
 
     @classmethod
     def user_for(cls, raw: str):
-        row = (cls.objects.select_related("user").filter(digest=cls.hash(raw), expires_at__gt=timezone.now())
-               .first())
-        if row is None or not row.user.is_active:
-            return None
+        """The active user of an unexpired token, read in one query with the cache stamp (accounts.backends)."""
+        from django.db import connection
+
+        from chainchief.accounts.backends import select_user, user_table
+
+        q = connection.ops.quote_name
         now = timezone.now()
-        if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
-            cls.objects.filter(pk=row.pk).update(last_used_at=now)  # at most one write per token in 5 minutes
-        return row.user
+        user, values = select_user(
+            f"{q(cls._meta.db_table)} t JOIN {q(user_table())} u ON u.id = t.user_id "
+            f"WHERE t.digest = %s AND t.expires_at > %s",
+            [cls.hash(raw), connection.ops.adapt_datetimefield_value(now)],
+            extra=[("t.id", cls._meta.pk), ("t.last_used_at", cls._meta.get_field("last_used_at"))],
+        )
+        if user is None or not user.is_active:
+            return None
+        pk, last_used_at = values
+        if last_used_at is None or now - last_used_at > timedelta(minutes=5):
+            cls.objects.filter(pk=pk).update(last_used_at=now)  # at most one write per token in 5 minutes
+        return user

@@ -1,7 +1,10 @@
 """A user's scopes resolved to ids: region subtree, chains and enterprises."""
+import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 
 from chainchief.accounts.models import Role
+from chainchief.core import stamps
 
 
 @dataclass(frozen=True)
@@ -9,6 +12,22 @@ class Scope:
     regions: frozenset  # ids of the user's region and all below it
     chains: frozenset  # chains the user works on (chief, lead department staff)
     enterprises: frozenset  # enterprises the user speaks for (enterprise user) or serves (commissioner)
+
+    @cached_property
+    def digest(self):
+        """Stable across processes: part of cache keys for what a reader with this scope sees."""
+        text = "|".join(",".join(map(str, sorted(ids))) for ids in (self.regions, self.chains, self.enterprises))
+        return hashlib.sha1(text.encode()).hexdigest()
+
+
+def cached(user):
+    """``resolve(user)``, cached under the data stamp: the key holds the user's own fields that the scope depends
+    on (read afresh with the user on every request) and the token that changes with every write to what the
+    scope is resolved from (regions, chain roles, lead departments, people's logins, the user's chains and
+    enterprises). A changed role, region or scope therefore counts from the next request on, in every process."""
+    token = getattr(user, "stamp", None) or stamps.read()
+    key = ("scope", user.pk, user.role, user.region_id, user.department_id, user.is_superuser)
+    return stamps.memo(token, key, lambda: resolve(user))
 
 
 def with_new_regions(user):

@@ -1,14 +1,15 @@
 from datetime import date
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from ninja import Query, Router, Schema, Status
 
 from chainchief.analytics.periods import Period, monthly_from_ytd
 from chainchief.analytics.growth import ratio
 from chainchief.chains.models import Chain
+from chainchief.core import stamps
 from chainchief.core.api_crud import ListParams, crud
 from chainchief.core.permissions import VIEW
 from chainchief.enterprises.models import Enterprise
@@ -102,22 +103,22 @@ def _period(user, text):
 @router.get("/monitoring/chains", response=MonitorPage, summary="各产业链本期运行情况")
 def monitoring_chains(request, period: str | None = None, limit: int = 1000, offset: int = 0):
     user = request.auth
-    p = _period(user, period)
+    report.check_may_read(user)
+    # The whole answer is cached as JSON under the data stamp (core.stamps), per reader (role, scope, region:
+    # what decides the chains and the city one sees), period, page and language. A cockpit is read far more
+    # often than the figures change, and the stamp changes with every write they come from.
+    token = stamps.for_request(request)
+    p = services.parse_period(period) if period else report.cached_latest_period(user, token)
     if p is None:
         return {"period": None, "city": None, "count": 0, "items": []}
-    # The whole answer is cached as JSON per figures version, chains, region and page: a cockpit is read
-    # far more often than the figures change.
-    chains = report.visible_chains(user)
-    key = report.cache_key("api", p, chains, user.region_id, limit, offset)
-    body = cache.get(key)
-    if body is None:
-        body = MonitorPage.model_validate(_page(user, p, chains, limit, offset)).model_dump_json()
-        cache.set(key, body, 300)
+    key = ("monitoring", "api", *report.reader_key(user), str(p), limit, offset, get_language())
+    body = stamps.memo(token, key, lambda: MonitorPage.model_validate(
+        _page(user, p, report.visible_chains(user), limit, offset, token)).model_dump_json())
     return HttpResponse(body, content_type="application/json")
 
 
-def _page(user, p, chains, limit, offset):
-    rows = report.cached_chain_rows(user, p, chains)
+def _page(user, p, chains, limit, offset, token=None):
+    rows = report.cached_chain_rows(user, p, chains, token=token)
     city = None
     if user.region_id:
         c = report.city_figures(user, user.region, p)

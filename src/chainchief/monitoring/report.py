@@ -10,6 +10,7 @@ from chainchief.analytics import forecast as fc
 from chainchief.analytics.growth import cagr, ratio, trailing_twelve_months, years_to_target
 from chainchief.analytics.periods import Period
 from chainchief.chains.models import Chain
+from chainchief.core import stamps
 from chainchief.core.permissions import VIEW
 from chainchief.monitoring import rules
 from chainchief.monitoring.models import ChainFigure, ChainTarget, MonitoringSettings
@@ -110,42 +111,40 @@ def _index(queryset):
     return by
 
 
-def figures_version():
-    """Changes whenever what the rows are computed from changes: the pre-aggregated figures are refreshed (new
-    rows get new ids), or a status rule or an annual target is added, edited or deleted."""
-    from django.db.models import Count, Max
-
-    f = ChainFigure.objects.aggregate(m=Max("id"), n=Count("id"))
-    s = MonitoringSettings.objects.aggregate(m=Max("updated_at"), n=Count("id"))
-    t = ChainTarget.objects.aggregate(m=Max("updated_at"), n=Count("id"))
-    return "-".join(str(v) for v in (f["m"], f["n"], s["m"], s["n"], t["m"], t["n"]))
-
-
 def visible_chains(user):
     return list(Chain.objects.restrict(user, VIEW).filter(is_active=True).select_related("tier", "region"))
 
 
 def cache_key(kind, period, chains, *parts):
-    """A cache key for what is computed from the figures of ``chains`` in ``period``: it changes with the
-    figures, the rules and the targets, so nothing stale is ever served."""
-    ids = ",".join(str(pk) for pk in sorted(c.pk for c in chains))
-    return ":".join(["monitoring", kind, figures_version(), str(period), ids, *map(str, parts)])
+    """The key (under the data stamp, core.stamps) for what is computed from the figures of ``chains`` in
+    ``period``. The stamp changes with every write to the figures, chains, tiers, rules and targets, so nothing
+    stale is ever served."""
+    return ("monitoring", kind, str(period), ",".join(str(pk) for pk in sorted(c.pk for c in chains)),
+            *map(str, parts))
 
 
-def cached_chain_rows(user, period, chains=None, *, with_series=True, timeout=300):
-    """chain_rows, cached per (figures version, period, the chains asked for): the cockpit answers from memory
-    until the next refresh. Permission is applied before the key is made, so users share only what each may
-    see."""
-    from django.core.cache import cache
+def reader_key(user):
+    """What decides which chains and which city totals ``user`` reads (role, scope, region), for keys of cached
+    answers that are shared by every reader with the same view, without loading the chains first."""
+    return (user.role, user.is_superuser, user.region_id, user.scope.digest)
 
+
+def cached_chain_rows(user, period, chains=None, *, with_series=True, timeout=300, token=None):
+    """chain_rows, cached per (data stamp, period, the chains asked for): the cockpit answers from the cache
+    until the next change. Permission is applied before the key is made, so users share only what each may
+    see. ``token``: the stamp already read in this request (else it is read now)."""
     chains = list(chains if chains is not None else visible_chains(user))
     check_may_read(user)
-    key = cache_key("rows", period, chains, with_series)
-    rows = cache.get(key)
-    if rows is None:
-        rows = chain_rows(user, period, chains, with_series=with_series)
-        cache.set(key, rows, timeout)
-    return rows
+    token = token or stamps.read()
+    # Not kept in process memory: callers get their own copy of the rows from the cache.
+    return stamps.memo(token, cache_key("rows", period, chains, with_series),
+                       lambda: chain_rows(user, period, chains, with_series=with_series), timeout=timeout,
+                       local=False)
+
+
+def cached_latest_period(user, token):
+    """latest_period, cached per data stamp and reader."""
+    return stamps.memo(token, ("monitoring", "latest", *reader_key(user)), lambda: latest_period(user))
 
 
 def _ttm(figs, p):
