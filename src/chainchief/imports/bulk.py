@@ -146,7 +146,7 @@ class MonthlyBulk:
                 if single:
                     vals = (vals,)
                 if not text_only:
-                    vals = [cell_text(v) for v in vals]
+                    vals = [v if type(v) is str else cell_text(v) for v in vals]
                 line = "\t".join(vals)
                 if line.count("\t") != tabs or special(line):
                     line = "\t".join(v.translate(ESCAPE) for v in vals)
@@ -163,11 +163,19 @@ class MonthlyBulk:
     def resolve_keys(self):
         """Each distinct (USCC, name) once in Python: checksum, enterprise, permission, name match."""
         out, index, allowed = self.out, self.index, self.allowed
-        pairs = self.x(f"SELECT DISTINCT {self.col('c_uscc')}, {self.key_name()} FROM {RAW} r").fetchall()
+        from chainchief.enterprises.models import Enterprise
+
+        # A code stored as an enterprise's USCC is a valid one: only the others are checked in Python.
+        ent_table = connection.ops.quote_name(Enterprise._meta.db_table)
+        pairs = self.x(f"SELECT d.code, d.name, e.id FROM (SELECT DISTINCT {self.col('c_uscc')} AS code, "
+                       f"{self.key_name()} AS name FROM {RAW} r) d LEFT JOIN {ent_table} e ON e.uscc = d.code"
+                       ).fetchall()
         keys = []
-        for code_raw, name_raw in pairs:
+        for code_raw, name_raw, stored in pairs:
             ent, state = None, BAD
-            if code_raw and not is_empty(code_raw):
+            if stored is not None:
+                ent, state = stored, OK
+            elif code_raw and not is_empty(code_raw):
                 _, ent, err = index.code(code_raw)
                 state = BAD if err or ent is None else OK
             elif name_raw and not is_empty(name_raw):

@@ -11,24 +11,38 @@ MAX_FUZZY = 300  # distinct unknown names looked up approximately per file
 
 
 class EnterpriseIndex:
+    """Every enterprise by USCC and by normalised name, loaded on first use: a sheet whose codes are all matched
+    in the database (the set-based path does that) never needs it."""
+
     def __init__(self):
+        self._code_cache, self._name_cache, self._fuzzy_calls = {}, {}, 0
+        self._loaded = False
+
+    def __getattr__(self, attr):
+        if attr in ("by_uscc", "by_name", "names", "info", "remembered"):
+            self._load()
+            return self.__dict__[attr]
+        raise AttributeError(attr)
+
+    def _load(self):
         from chainchief.enterprises.models import Enterprise
         from chainchief.imports.models import NameMatch
 
-        self.by_uscc, self.by_name, self.names, self.info = {}, {}, {}, {}
+        by_uscc, by_name, names, info = {}, {}, {}, {}
         for pk, code, name, short in Enterprise.objects.values_list("pk", "uscc", "name", "short_name"):
-            self.by_uscc[code] = pk
+            by_uscc[code] = pk
             key = normalise_name(name)
-            self.by_name.setdefault(key, set()).add(pk)
+            by_name.setdefault(key, set()).add(pk)
             stripped = key.replace("（样例）", "")
             if stripped != key:
-                self.by_name.setdefault(stripped, set()).add(pk)
-            self.names[key] = pk
+                by_name.setdefault(stripped, set()).add(pk)
+            names[key] = pk
             if short:
-                self.names.setdefault(normalise_name(short), pk)
-            self.info[pk] = (name, code)
+                names.setdefault(normalise_name(short), pk)
+            info[pk] = (name, code)
+        self.by_uscc, self.by_name, self.names, self.info = by_uscc, by_name, names, info
         self.remembered = dict(NameMatch.objects.values_list("name", "enterprise_id"))
-        self._code_cache, self._name_cache, self._fuzzy_calls = {}, {}, 0
+        self._loaded = True
 
     def code(self, raw):
         """(canonical USCC, enterprise id or None, error message or None)."""
