@@ -81,6 +81,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# The query every request makes (the signed-in user and the cache stamp) is a prepared statement on PostgreSQL.
+# Set 0 behind a connection pooler in transaction mode that does not keep prepared statements.
+DB_PREPARED_STATEMENTS = os.environ.get("DB_PREPARED_STATEMENTS", "1") == "1"
 
 # Caches: CACHE_URL picks the backend. Unset: a file cache in the var directory, which every process of one
 # machine shares. redis://host:6379/0 (or rediss://): Redis, for several app servers (docs/scaling.md).

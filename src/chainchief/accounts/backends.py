@@ -7,12 +7,13 @@ ORM costs more than running it.
 """
 import weakref
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from chainchief.core import stamps
 
-_converters = weakref.WeakKeyDictionary()  # connection → converters per column, as the ORM applies them
+_plans = weakref.WeakKeyDictionary()  # connection → {(source, extra): (SQL, converters per column)}
 
 
 def _user_fields():
@@ -30,6 +31,52 @@ def _column_converters(connection, fields, alias):
     return found
 
 
+def _plan(connection, source, extra):
+    plans = _plans.setdefault(connection, {})
+    key = (source, tuple(e for e, _ in extra))
+    if key not in plans:
+        q = connection.ops.quote_name
+        fields = _user_fields()
+        sql = (f"SELECT {', '.join([e for e, _ in extra] + [f'u.{q(f.column)}' for f in fields])}, "
+               f"{stamps.token_sql()} FROM {source}")
+        converters = (_column_converters(connection, [f for _, f in extra], "t")
+                      + _column_converters(connection, fields, "u"))
+        plans[key] = sql, [(i, c) for i, c in enumerate(converters) if c is not None]
+    return plans[key]
+
+
+def _cursor(connection):
+    """A cursor for the per-request queries. On PostgreSQL one cursor per connection, kept, whose statements are
+    prepared (planning costs more than running these lookups), unless DB_PREPARED_STATEMENTS=0 (for a connection
+    pooler in transaction mode). It goes through Django's cursor wrapper, so query logging and counting see it."""
+    if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
+        return connection.cursor(), True
+    connection.ensure_connection()
+    pg = connection.connection
+    raw = _kept.get(pg)
+    if raw is None or raw.closed:
+        if pg.prepare_threshold is None:
+            # Django turns psycopg's prepared statements off. Back on, for the queries that ask (only these):
+            # its client-side cursors, which every other query uses, never prepare.
+            pg.prepare_threshold = EXPLICIT_ONLY
+        with connection.wrap_database_errors:
+            raw = _kept[pg] = _PreparedCursor(pg)
+    return (connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)), False
+
+
+_kept = weakref.WeakKeyDictionary()  # psycopg connection → its kept cursor
+EXPLICIT_ONLY = 2 ** 31 - 1  # executions before psycopg prepares a statement on its own: never, in practice
+
+try:
+    import psycopg
+
+    class _PreparedCursor(psycopg.Cursor):
+        def execute(self, query, params=None, *, prepare=True, binary=None):
+            return super().execute(query, params, prepare=prepare, binary=binary)
+except ImportError:  # SQLite only
+    _PreparedCursor = None
+
+
 def select_user(source, params, extra=(), using=DEFAULT_DB_ALIAS):
     """``SELECT <extra columns>, <user columns>, <token> FROM <source>`` where ``source`` joins or filters the user
     table under the alias ``u``. Returns ``(user, [extra values])`` with ``user.stamp`` set, or ``(None, None)``.
@@ -37,28 +84,23 @@ def select_user(source, params, extra=(), using=DEFAULT_DB_ALIAS):
     from chainchief.accounts.models import User
 
     connection = connections[using]
-    q = connection.ops.quote_name
-    fields = _user_fields()
-    sql = (f"SELECT {', '.join([e for e, _ in extra] + [f'u.{q(f.column)}' for f in fields])}, {stamps.token_sql()} "
-           f"FROM {source}")
-    with connection.cursor() as cur:
+    sql, converters = _plan(connection, source, extra)
+    cur, close = _cursor(connection)
+    try:
         cur.execute(sql, params)
         row = cur.fetchone()
+    finally:
+        if close:
+            cur.close()
     if row is None:
         return None, None
-    key = (source, tuple(e for e, _ in extra))
-    per_connection = _converters.setdefault(connection, {})
-    if key not in per_connection:
-        per_connection[key] = _column_converters(connection, [f for _, f in extra], "t") + \
-            _column_converters(connection, fields, "u")
     values = list(row[:-1])
-    for i, conv in enumerate(per_connection[key]):
-        if conv is not None and values[i] is not None:
-            funcs, col = conv
+    for i, (funcs, col) in converters:
+        if values[i] is not None:
             for func in funcs:
                 values[i] = func(values[i], col, connection)
     n = len(extra)
-    user = User.from_db(using, [f.attname for f in fields], values[n:])
+    user = User.from_db(using, [f.attname for f in _user_fields()], values[n:])
     user.stamp = row[-1]
     return user, values[:n]
 

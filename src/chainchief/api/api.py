@@ -129,7 +129,8 @@ def _mount():
     from chainchief.monitoring.api import router as monitoring_router
     from chainchief.work.api import router as work_router
 
-    for router in (core_router, accounts_router, chains_router, enterprises_router, monitoring_router, work_router,
+    # Django tries URL patterns in order: the cockpit, read far more often than anything else, comes first.
+    for router in (monitoring_router, core_router, accounts_router, chains_router, enterprises_router, work_router,
                    appeals_router, audit_router):
         api.add_router("", router)
     api.add_router("", "chainchief.chains.map_api.router")
