@@ -287,6 +287,9 @@ class MonthlyBulk:
                f"{joins} WHERE NOT (r.total AND COALESCE(k.state, {BAD}) <> {OK}) OFFSET 0) q")  # OFFSET 0: each figure is
         # computed once, not again inside ``bad`` (the planner would otherwise inline the subquery)
         self.x(sql, [self.default_period] if "c_period" not in self.have else None)
+        # How many distinct (enterprise, period) pairs there are: without it the planner multiplies the columns'
+        # own counts wrongly and probes the stored rows one by one through a cache that never hits.
+        self.x(f"CREATE STATISTICS pg_temp.{TYPED}_pairs (ndistinct) ON enterprise_id, period FROM {TYPED}")
         self.x(f"ANALYZE {TYPED}")
 
     def check(self):
@@ -437,6 +440,9 @@ class MonthlyBulk:
         now = timezone.now()
         ctx.committed_at = now
         ts = connection.ops.adapt_datetimefield_value(now)
+        if not self.changed and not out.new:  # the sheet holds what is stored already: nothing to write
+            self.finish_write(0, 0)
+            return
         self.x(f"CREATE TEMPORARY VIEW imports_clean AS SELECT s.row_no, s.enterprise_id, s.period, "
                f"{self.figure_select()} FROM {TYPED} s WHERE {self.good()}")
         try:
