@@ -87,9 +87,9 @@ DB_PREPARED_STATEMENTS = os.environ.get("DB_PREPARED_STATEMENTS", "1") == "1"
 
 # Caches: CACHE_URL picks the backend. Unset: a file cache in the var directory, which every process of one
 # machine shares. redis://host:6379/0 (or rediss://): Redis, for several app servers (docs/scaling.md).
-# locmem://: this process only (then sessions stay in the database: a logout must reach every process).
-# Cached values are stored under a database-held stamp (chainchief.core.stamps) and are never stale; what
-# the cache must share between processes is the cached sessions.
+# locmem://: this process only (then sessions stay in the database, and the cache stamp is read from the
+# database on every request: a logout or a change must reach every process). Cached values are stored under
+# the stamp (chainchief.core.stamps); what the cache shares between processes is the sessions and the stamp.
 def _cache(url):
     if not url:
         return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -114,8 +114,13 @@ SESSION_ENGINE = os.environ.get("SESSION_ENGINE", (
     "django.contrib.sessions.backends.db" if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
     else "django.contrib.sessions.backends.cached_db"))
 
+# How long the cache stamp, once read from the database, is shared through the cache (chainchief.core.stamps):
+# writes through the application count at once regardless; a write made outside it (an SQL console) counts
+# within this many seconds. 0: read it from the database on every request (one small query each).
+CACHE_STAMP_SECONDS = float(os.environ.get("CACHE_STAMP_SECONDS", "1"))
+
 AUTH_USER_MODEL = "accounts.User"
-# Django's model backend, loading the user and the cache stamp in one query per request.
+# Django's model backend, with the signed-in user's row cached under the cache stamp.
 AUTHENTICATION_BACKENDS = ["chainchief.accounts.backends.UserBackend"]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"

@@ -1,9 +1,9 @@
-"""Loading the signed-in user once per request, in one query that also reads the cache stamp.
+"""Loading the signed-in user: its row is cached under the stamp (``core.stamps``), which changes with every write
+to the user table, so a deactivated account or a changed role, region or department counts at once.
 
-Every request of a signed-in user reads the user's row afresh (so a deactivated account or a changed role,
-region or department counts at once); the same query reads the current cache token (``core.stamps``), under
-which the user's resolved scope and the cockpit are cached. The query is plain SQL: building it through the
-ORM costs more than running it.
+A bearer token is looked up in the database on every request (``ApiToken.user_for``), together with its user
+and the stamp, in one query. The queries are plain SQL: building them through the ORM costs more than running
+them.
 """
 import weakref
 
@@ -48,9 +48,9 @@ def _plan(connection, source, extra):
 def _cursor(connection):
     """A cursor for the per-request queries. On PostgreSQL one cursor per connection, kept, whose statements are
     prepared (planning costs more than running these lookups), unless DB_PREPARED_STATEMENTS=0 (for a connection
-    pooler in transaction mode). It goes through Django's cursor wrapper, so query logging and counting see it."""
-    if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
-        return connection.cursor(), True
+    pooler in transaction mode). It goes through Django's cursor wrapper and its execute wrappers."""
+    if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS or connection.queries_logged:
+        return connection.cursor(), True  # (logged queries show their SQL: a prepared one's is not known)
     connection.ensure_connection()
     pg = connection.connection
     raw = _kept.get(pg)
@@ -61,7 +61,7 @@ def _cursor(connection):
             pg.prepare_threshold = EXPLICIT_ONLY
         with connection.wrap_database_errors:
             raw = _kept[pg] = _PreparedCursor(pg)
-    return (connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)), False
+    return connection.make_cursor(raw), False
 
 
 _kept = weakref.WeakKeyDictionary()  # psycopg connection → its kept cursor
@@ -112,13 +112,28 @@ def user_table():
 
 
 def load_user(pk, using=DEFAULT_DB_ALIAS):
+    """The user's row from the database, with ``stamp`` the token read in the same query."""
     user, _ = select_user(f"{connections[using].ops.quote_name(user_table())} u WHERE u.id = %s", [pk], using=using)
     return user
 
 
+def _row(pk):
+    user = load_user(pk)
+    return None if user is None else tuple(getattr(user, f.attname) for f in _user_fields())
+
+
 class UserBackend(ModelBackend):
-    """Django's model backend (passwords, permissions), with the user loaded as above for every request."""
+    """Django's model backend (passwords, permissions), with the signed-in user's row cached under the stamp
+    (core.stamps): any write to the user table changes the stamp, so a deactivated account, a new role, region,
+    department or password counts from the next request on, and an unchanged user costs no query."""
 
     def get_user(self, user_id):
-        user = load_user(user_id)
-        return user if user is not None and self.user_can_authenticate(user) else None
+        from chainchief.accounts.models import User
+
+        token = stamps.current()
+        row = stamps.memo(token, ("user", user_id), lambda: _row(user_id))
+        if row is None:
+            return None
+        user = User.from_db(DEFAULT_DB_ALIAS, [f.attname for f in _user_fields()], row)
+        user.stamp = token
+        return user if self.user_can_authenticate(user) else None

@@ -25,7 +25,7 @@ def cached(user):
     on (read afresh with the user on every request) and the token that changes with every write to what the
     scope is resolved from (regions, chain roles, lead departments, people's logins, the user's chains and
     enterprises). A changed role, region or scope therefore counts from the next request on, in every process."""
-    token = getattr(user, "stamp", None) or stamps.read()
+    token = getattr(user, "stamp", None) or stamps.current()
     key = ("scope", user.pk, user.role, user.region_id, user.department_id, user.is_superuser)
     return stamps.memo(token, key, lambda: resolve(user))
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -17,3 +18,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         # After every migrate (and every test database flush): the cache stamp's row and triggers.
         post_migrate.connect(_install_stamps, sender=self, dispatch_uid="chainchief.core.stamps")
+        # Every statement on every connection: writes publish the new stamp once they commit.
+        from chainchief.core import stamps
+
+        connection_created.connect(stamps.watch, dispatch_uid="chainchief.core.stamps.watch")

@@ -3,29 +3,41 @@
 ``core.Stamp`` holds one row with a random token. A database trigger on every table listed in ``WATCHED``
 replaces the token in the same transaction as any write to that table — through the ORM, ``bulk_create``,
 ``QuerySet.update``, cascades, imports with COPY or plain SQL alike — so a reader that sees the new rows also
-sees the new token. What is computed from those tables (a user's resolved scope, the cockpit's chain rows
-and its JSON) is cached under a key that contains the token read *before* the computation, so no one is ever
-served a value older than the data they could read themselves.
+sees the new token. What is computed from those tables (the signed-in user, a user's resolved scope, the
+cockpit's chain rows and its JSON) is cached under a key that contains the token read *before* the
+computation, so no one is served a value older than the data they could read themselves.
 
 Because a value stored under a key never changes, it may also be kept in each process's memory (a small LRU)
-in front of the Django cache: only the token has to be shared, and it lives in the database. The token is read
-together with the signed-in user (one query per request, ``accounts.backends``) or on its own (``read``).
+in front of the Django cache. Only the token has to be shared, and it is, so that a request needs no query:
+
+* Every statement Django runs passes ``_watch``. After a write commits (at once in autocommit, else when the
+  transaction commits), the token is read from the database and published in the Django cache, before the
+  write returns to its caller: every request that starts after a write through Django has returned sees it.
+* A connection with uncommitted writes reads the token from the database (it must see its own writes).
+* The published token lives ``CACHE_STAMP_SECONDS`` (default 1 s); then the next request reads the database
+  again. Writes outside Django (an SQL console, COPY by another program) therefore count within that time.
+* With ``CACHE_STAMP_SECONDS = 0``, or a cache of this process only (locmem), the token is read from the
+  database on every request (one small query), and every write counts at once from wherever it comes.
 
 Tokens are random, never counters: after a rollback, a restored backup or a fresh database, no old key can
 come back to life.
 """
 import hashlib
+import os
 import threading
 import uuid
 from collections import OrderedDict
 
-from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
-# What cached reads are computed from: users' scopes (regions, chain roles, lead departments, people's logins,
-# users' chains and enterprises) and the cockpit (chains, tiers, pre-aggregated figures, targets, rules).
+# What cached reads are computed from: the users, their scopes (regions, chain roles, lead departments, people's
+# logins, users' chains and enterprises) and the cockpit (chains, tiers, pre-aggregated figures, targets, rules).
 WATCHED = (
-    "core.Region", "core.Person", "chains.ChainTier", "chains.Chain", "chains.ChainRole", "chains.ChainDepartment",
+    "accounts.User", "core.Region", "core.Person", "chains.ChainTier", "chains.Chain", "chains.ChainRole", "chains.ChainDepartment",
     "accounts.User.chains", "accounts.User.enterprises",
     "monitoring.ChainFigure", "monitoring.ChainTarget", "monitoring.MonitoringSettings",
 )
@@ -55,20 +67,126 @@ def token_sql():
 
 
 def read(using=DEFAULT_DB_ALIAS):
-    """The current token, or None when there is none (nothing may then be cached)."""
-    with connections[using].cursor() as cur:
+    """The current token in the database, or None when there is none (nothing may then be cached)."""
+    return _read(connections[using])
+
+
+def _read(connection):
+    with connection.cursor() as cur:
         cur.execute(f"SELECT {token_sql()}")
         return cur.fetchone()[0]
 
 
+def shared_key(connection=None):
+    """Where the token is shared: one key per database, so that two databases using one cache (a demo server and a
+    test run, staging and production) never take each other's token. An in-memory database is one process's."""
+    connection = connection or connections[DEFAULT_DB_ALIAS]
+    d = connection.settings_dict
+    name = str(d.get("NAME"))
+    known = getattr(connection, "chainchief_stamp_key", None)
+    if known is None or known[0] != name:
+        ident = f"{connection.vendor}|{d.get('HOST')}|{d.get('PORT')}|{name}"
+        if connection.vendor == "sqlite" and ("memory" in name or not name):
+            ident += f"|{os.getpid()}"
+        known = connection.chainchief_stamp_key = (name, "cc:stamp:" + hashlib.sha1(ident.encode()).hexdigest()[:16])
+    return known[1]
+
+
+_DIRTY = "chainchief_stamp_dirty"  # attribute of a connection that has written since its last commit
+_publishing = threading.local()
+
+
+def _shared_seconds():
+    seconds = getattr(settings, "CACHE_STAMP_SECONDS", 1)
+    return 0 if isinstance(caches["default"], (LocMemCache, DummyCache)) else seconds
+
+
+def current(using=DEFAULT_DB_ALIAS):
+    """The token to read and store cached values under now (see the module's docstring)."""
+    connection = connections[using]
+    if getattr(connection, _DIRTY, False):
+        if connection.in_atomic_block or not connection.get_autocommit():
+            return _read(connection)  # this transaction's own token
+        setattr(connection, _DIRTY, False)  # its transaction ended (rolled back: nothing to publish)
+    seconds = _shared_seconds()
+    if seconds <= 0:
+        return _read(connection)
+    key = shared_key(connection)
+    token = cache.get(key)
+    if token is None:
+        token = _read(connection)
+        if token is not None:
+            cache.add(key, token, seconds)  # add: never over a token a writer has just published
+    return token
+
+
+def publish(using=DEFAULT_DB_ALIAS):
+    """Put the database's token in the shared cache (after a commit). Checked again after writing, so that of two
+    writers committing at once, the one publishing last leaves the newest token."""
+    _publish(connections[using])
+
+
+def _publish(connection):
+    """As ``publish``, through ``connection`` itself: a private connection (an import's progress writer, the
+    database-less connection that creates a test database) reads its own token, never the thread's connection
+    of the same alias, which may be in the middle of a statement."""
+    setattr(connection, _DIRTY, False)
+    seconds = _shared_seconds()
+    if seconds <= 0 or getattr(_publishing, "active", False):
+        return
+    _publishing.active = True
+    key = shared_key(connection)
+    try:
+        for _ in range(3):
+            token = _read(connection)
+            if token is None:
+                break
+            cache.set(key, token, seconds)
+            if _read(connection) == token:
+                return
+        cache.delete(key)  # readers go to the database until the token is settled
+    except DatabaseError:  # no stamp table (yet: a migrate is creating the schema; or another database)
+        cache.delete(key)
+    finally:
+        _publishing.active = False
+
+
+_READS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SHOW", "EXPLAIN", "PRAGMA", "BEGIN", "COMMIT")
+
+
+def _watch(execute, sql, params, many, context):
+    """Every statement's wrapper (installed on every connection): after a write, publish the token once the
+    write has committed."""
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and sql[:200].lstrip()[:9].upper().startswith(_READS):
+        return result
+    if getattr(_publishing, "active", False):
+        return result
+    connection = context["connection"]
+    if connection.in_atomic_block:
+        setattr(connection, _DIRTY, True)
+        connection.on_commit(lambda: _publish(connection))
+    elif not connection.get_autocommit():
+        setattr(connection, _DIRTY, True)  # managed by hand: no commit hook; shared within CACHE_STAMP_SECONDS
+    else:
+        _publish(connection)
+    return result
+
+
+def watch(connection, **kwargs):
+    """``connection_created`` receiver: the write watch, outermost, once per connection."""
+    if _watch not in connection.execute_wrappers:
+        connection.execute_wrappers.insert(0, _watch)
+
+
 def for_request(request):
-    """The token for the cached reads of this request. A GET or HEAD writes nothing, so the token read with the
-    user at sign-in serves (no query); other methods may have written since, so they read it again."""
+    """The token for the cached reads of this request. A GET or HEAD writes nothing, so the token found when the
+    user was loaded serves; other methods may have written since, so they ask again."""
     user = getattr(request, "auth", None) or request.user
     token = getattr(user, "stamp", None)
     if token is not None and request.method in ("GET", "HEAD"):
         return token
-    return read()
+    return current()
 
 
 # Values by full key, per process. Values are shared between requests: store only immutable ones here.

@@ -135,7 +135,7 @@ def cached_chain_rows(user, period, chains=None, *, with_series=True, timeout=30
     see. ``token``: the stamp already read in this request (else it is read now)."""
     chains = list(chains if chains is not None else visible_chains(user))
     check_may_read(user)
-    token = token or stamps.read()
+    token = token or stamps.current()
     # Not kept in process memory: callers get their own copy of the rows from the cache.
     return stamps.memo(token, cache_key("rows", period, chains, with_series),
                        lambda: chain_rows(user, period, chains, with_series=with_series), timeout=timeout,

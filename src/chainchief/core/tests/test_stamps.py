@@ -77,11 +77,11 @@ def test_orm_paths_change_the_token(token):
 
 
 def test_unwatched_writes_keep_the_token(token):
-    from chainchief.accounts.models import User
+    from chainchief.accounts.models import ApiToken, User
     from chainchief.enterprises.models import Enterprise
 
     before = token()
-    User.objects.filter(username="coordinator").update(last_login=None)  # the user row is read every request
+    ApiToken.issue(User.objects.get(username="coordinator"))
     Enterprise.objects.filter(pk=Enterprise.objects.first().pk).update(address="某路 1 号")
     assert token() == before
 
@@ -128,3 +128,20 @@ def test_a_missing_stamp_row_is_restored_by_install(token):
     assert token() is None
     stamps.install()
     assert token()
+
+
+def test_a_cache_of_one_process_never_shares_the_token(demo_db, settings):
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.set(stamps.shared_key(), "stale")
+    assert stamps.current() == stamps.read() != "stale"
+
+
+def test_each_database_shares_its_token_under_its_own_key(demo_db):
+    from django.db import connections
+
+    here = stamps.shared_key()
+    other = connections.create_connection("default")
+    other.settings_dict = {**other.settings_dict, "NAME": "another"}
+    assert stamps.shared_key(other) != here
