@@ -1,9 +1,9 @@
 """Loading the signed-in user: its row is cached under the stamp (``core.stamps``), which changes with every write
 to the user table, so a deactivated account or a changed role, region or department counts at once.
 
-A bearer token is looked up in the database on every request (``ApiToken.user_for``), together with its user
-and the stamp, in one query. The queries are plain SQL: building them through the ORM costs more than running
-them.
+A bearer token's row is cached the same way (``ApiToken.user_for``): deleting it, changing its expiry or its
+user changes the stamp; its expiry is checked on every request. The query that loads a user is plain SQL:
+building it through the ORM costs more than running it.
 """
 import weakref
 
@@ -122,18 +122,23 @@ def _row(pk):
     return None if user is None else tuple(getattr(user, f.attname) for f in _user_fields())
 
 
+def cached_user(pk, token):
+    """The user ``pk`` (a new instance, ``stamp`` set to ``token``), its row cached under ``token``; or None."""
+    from chainchief.accounts.models import User
+
+    row = stamps.memo(token, ("user", pk), lambda: _row(pk))
+    if row is None:
+        return None
+    user = User.from_db(DEFAULT_DB_ALIAS, [f.attname for f in _user_fields()], row)
+    user.stamp = token
+    return user
+
+
 class UserBackend(ModelBackend):
     """Django's model backend (passwords, permissions), with the signed-in user's row cached under the stamp
     (core.stamps): any write to the user table changes the stamp, so a deactivated account, a new role, region,
     department or password counts from the next request on, and an unchanged user costs no query."""
 
     def get_user(self, user_id):
-        from chainchief.accounts.models import User
-
-        token = stamps.current()
-        row = stamps.memo(token, ("user", user_id), lambda: _row(user_id))
-        if row is None:
-            return None
-        user = User.from_db(DEFAULT_DB_ALIAS, [f.attname for f in _user_fields()], row)
-        user.stamp = token
-        return user if self.user_can_authenticate(user) else None
+        user = cached_user(user_id, stamps.current())
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -91,22 +91,32 @@ class ApiToken(models.Model):
 
     @classmethod
     def user_for(cls, raw: str):
-        """The active user of an unexpired token, read in one query with the cache stamp (accounts.backends)."""
-        from django.db import connection
+        """The active user of an unexpired token. The token's row and its user's are cached under the stamp
+        (core.stamps), which a deleted token, a changed expiry or user, or a changed user row changes at once."""
+        from chainchief.accounts.backends import cached_user
+        from chainchief.core import stamps
 
-        from chainchief.accounts.backends import select_user, user_table
-
-        q = connection.ops.quote_name
+        digest = cls.hash(raw)
+        token = stamps.current()
+        found = stamps.memo(token, ("apitoken", digest), lambda: cls.objects.filter(digest=digest).values_list(
+            "pk", "user_id", "expires_at", "last_used_at").first())
         now = timezone.now()
-        user, values = select_user(
-            f"{q(cls._meta.db_table)} t JOIN {q(user_table())} u ON u.id = t.user_id "
-            f"WHERE t.digest = %s AND t.expires_at > %s",
-            [cls.hash(raw), connection.ops.adapt_datetimefield_value(now)],
-            extra=[("t.id", cls._meta.pk), ("t.last_used_at", cls._meta.get_field("last_used_at"))],
-        )
+        if found is None or found[2] <= now:
+            return None
+        pk, user_id, _expires, last_used_at = found
+        user = cached_user(user_id, token)
         if user is None or not user.is_active:
             return None
-        pk, last_used_at = values
-        if last_used_at is None or now - last_used_at > timedelta(minutes=5):
-            cls.objects.filter(pk=pk).update(last_used_at=now)  # at most one write per token in 5 minutes
+        _touch(cls, pk, digest, last_used_at, now)
         return user
+
+
+_last_used = {}  # token digest → when this process last wrote its last_used_at
+
+
+def _touch(model, pk, digest, stored, now):
+    """Record a token's use: at most one write per token and process in 5 minutes."""
+    last = _last_used.get(digest) or stored
+    if last is None or now - last > timedelta(minutes=5):
+        _last_used[digest] = now
+        model.objects.filter(pk=pk).update(last_used_at=now)

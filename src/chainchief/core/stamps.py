@@ -37,10 +37,12 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 # What cached reads are computed from: the users, their scopes (regions, chain roles, lead departments, people's
 # logins, users' chains and enterprises) and the cockpit (chains, tiers, pre-aggregated figures, targets, rules).
 WATCHED = (
-    "accounts.User", "core.Region", "core.Person", "chains.ChainTier", "chains.Chain", "chains.ChainRole", "chains.ChainDepartment",
+    "accounts.User", "accounts.ApiToken", "core.Region", "core.Person", "chains.ChainTier", "chains.Chain", "chains.ChainRole", "chains.ChainDepartment",
     "accounts.User.chains", "accounts.User.enterprises",
     "monitoring.ChainFigure", "monitoring.ChainTarget", "monitoring.MonitoringSettings",
 )
+# Columns whose updates alone change nothing cached: a bearer token's last use is written while it is used.
+UNWATCHED_COLUMNS = {"accounts.ApiToken": ("last_used_at",)}
 TRIGGER = "chainchief_stamp"
 STAMP_ID = 1
 
@@ -57,6 +59,18 @@ def _table(label):
 
 def watched_tables():
     return [_table(label) for label in WATCHED]
+
+
+def _update_of(label, connection):
+    """'UPDATE' or 'UPDATE OF <the columns that matter>' for the trigger of ``label``'s table."""
+    from django.apps import apps
+
+    skip = UNWATCHED_COLUMNS.get(label)
+    if not skip:
+        return "UPDATE"
+    model = apps.get_model(label)
+    columns = [f.column for f in model._meta.concrete_fields if f.column not in skip]
+    return "UPDATE OF " + ", ".join(connection.ops.quote_name(c) for c in columns)
 
 
 def token_sql():
@@ -238,7 +252,7 @@ def install(using=DEFAULT_DB_ALIAS):
     if Stamp._meta.db_table not in existing:
         return
     Stamp.objects.using(using).get_or_create(pk=STAMP_ID, defaults={"token": uuid.uuid4().hex})
-    tables = [t for t in watched_tables() if t in existing]
+    tables = [(_table(label), _update_of(label, connection)) for label in WATCHED if _table(label) in existing]
     stamp, q = Stamp._meta.db_table, connection.ops.quote_name
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
@@ -251,15 +265,16 @@ def install(using=DEFAULT_DB_ALIAS):
             cur.execute("SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname = %s",
                         [TRIGGER])
             have = {row[0] for row in cur.fetchall()}
-            for table in tables:
+            for table, update in tables:
                 if table not in have:
                     # Once per statement, not per row: a bulk write changes the token once.
-                    cur.execute(f"CREATE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {q(table)} "
-                                f"FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER}()")
+                    cur.execute(f"CREATE TRIGGER {TRIGGER} AFTER INSERT OR {update} OR DELETE OR TRUNCATE "
+                                f"ON {q(table)} FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER}()")
         elif connection.vendor == "sqlite":
-            for table in tables:
-                for op in ("INSERT", "UPDATE", "DELETE"):
-                    cur.execute(f"CREATE TRIGGER IF NOT EXISTS {TRIGGER}_{table}_{op.lower()} AFTER {op} ON {q(table)} "
+            for table, update in tables:
+                for op in ("INSERT", update, "DELETE"):
+                    name = f"{TRIGGER}_{table}_{op.split()[0].lower()}"
+                    cur.execute(f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {op} ON {q(table)} "
                                 f"BEGIN UPDATE {stamp} SET token = lower(hex(randomblob(16))); END")
         else:
             raise NotImplementedError(f"cache stamps need triggers for {connection.vendor}")

@@ -76,13 +76,17 @@ def test_committed_changes_reach_every_cached_reader(committed_demo, shared_cach
 
     settings.CACHE_STAMP_SECONDS = stamp_seconds
     coordinator, leader = client_for("session", "coordinator"), client_for("session", "leader")
-    warm(coordinator)
-    warm(leader)
-    with CaptureQueriesContext(connection) as queries:
-        assert coordinator.get(COCKPIT).status_code == 200
-    # Nothing written since: the stamp comes from the shared cache, the user, scope and answer from memory.
-    assert len(queries) == (0 if stamp_seconds else 1), [q["sql"] for q in queries]
+    bearer = client_for("token", "coordinator")
+    for client in (coordinator, leader, bearer):
+        warm(client)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(COCKPIT).status_code == 200
+        # Nothing written since: the stamp comes from the shared cache; the user (and the bearer token), the
+        # scope and the answer from memory.
+        assert len(queries) == (0 if stamp_seconds else 1), [q["sql"] for q in queries]
 
+    ApiToken.objects.filter(user__username="coordinator").delete()  # revoked
+    assert bearer.get(COCKPIT).status_code == 401
     User.objects.filter(username="coordinator").update(is_active=False)  # autocommit, no signal
     assert coordinator.get(COCKPIT).status_code == 401
     with transaction.atomic():

@@ -20,6 +20,7 @@ def test_every_watched_table_has_its_trigger(demo_db):
 
 def _some_row(table):
     """The id of a row of ``table``, creating one where the demo has none."""
+    from chainchief.accounts.models import ApiToken, User
     from chainchief.chains.models import Chain
     from chainchief.core.models import Region
     from chainchief.monitoring.models import ChainTarget, MonitoringSettings
@@ -33,6 +34,8 @@ def _some_row(table):
         return ChainTarget.objects.create(chain=Chain.objects.first(), year=2030, revenue=Decimal("1")).pk
     if table == MonitoringSettings._meta.db_table:
         return MonitoringSettings.objects.create(region=Region.objects.first()).pk
+    if table == ApiToken._meta.db_table:
+        return ApiToken.issue(User.objects.first())[0].pk
     raise AssertionError(f"no row in {table}")
 
 
@@ -80,10 +83,13 @@ def test_unwatched_writes_keep_the_token(token):
     from chainchief.accounts.models import ApiToken, User
     from chainchief.enterprises.models import Enterprise
 
+    row, _ = ApiToken.issue(User.objects.get(username="coordinator"))
     before = token()
-    ApiToken.issue(User.objects.get(username="coordinator"))
+    ApiToken.objects.filter(pk=row.pk).update(last_used_at=row.created_at)  # a token's use is not watched
     Enterprise.objects.filter(pk=Enterprise.objects.first().pk).update(address="某路 1 号")
     assert token() == before
+    ApiToken.objects.filter(pk=row.pk).update(expires_at=row.created_at)  # its expiry is
+    assert token() != before
 
 
 def test_a_rolled_back_write_leaves_the_token(token):
