@@ -126,7 +126,8 @@ def cached_user(pk, token):
     """The user ``pk`` (a new instance, ``stamp`` set to ``token``), its row cached under ``token``; or None."""
     from chainchief.accounts.models import User
 
-    row = stamps.memo(token, ("user", pk), lambda: _row(pk))
+    # In this process's memory only: a user's row (its password hash) is not copied into a shared cache.
+    row = stamps.memo(token, ("user", pk), lambda: _row(pk), shared=False)
     if row is None:
         return None
     user = User.from_db(DEFAULT_DB_ALIAS, [f.attname for f in _user_fields()], row)

@@ -206,7 +206,7 @@ def for_request(request):
 # Values by full key, per process. Values are shared between requests: store only immutable ones here.
 _local = OrderedDict()
 _lock = threading.Lock()
-LOCAL_ENTRIES = 512
+LOCAL_ENTRIES = 2048
 
 
 def clear_local():
@@ -214,10 +214,10 @@ def clear_local():
         _local.clear()
 
 
-def memo(token, key, compute, *, timeout=300, local=True):
+def memo(token, key, compute, *, timeout=300, local=True, shared=True):
     """``compute()``, cached under (token, *key): in this process's memory (when ``local``; the value must then
-    be immutable) and in the Django cache, which several processes share when so configured. With no token,
-    nothing is cached."""
+    be immutable) and in the Django cache (when ``shared``), which several processes share when so configured.
+    With no token, nothing is cached."""
     if token is None:
         return compute()
     full = (token, *key)
@@ -226,11 +226,14 @@ def memo(token, key, compute, *, timeout=300, local=True):
             if full in _local:
                 _local.move_to_end(full)
                 return _local[full]
-    shared = f"cc:{key[0]}:{hashlib.sha1(repr(full).encode()).hexdigest()}"
-    value = cache.get(shared, _missing)
-    if value is _missing:
+    if shared:
+        name = f"cc:{key[0]}:{hashlib.sha1(repr(full).encode()).hexdigest()}"
+        value = cache.get(name, _missing)
+        if value is _missing:
+            value = compute()
+            cache.set(name, value, timeout)
+    else:
         value = compute()
-        cache.set(shared, value, timeout)
     if local:
         with _lock:
             _local[full] = value

@@ -43,3 +43,17 @@ def test_the_user_query_is_prepared_once_per_connection(demo_db, settings):
     with connection.cursor() as cur:
         cur.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", ["%accounts_user%"])
         assert len(cur.fetchall()) == 1
+
+
+def test_a_user_row_stays_out_of_the_shared_cache(demo_db, settings):
+    from django.core.cache import cache
+
+    from chainchief.core import stamps
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "user-rows"}}
+    user = User.objects.get(username="coordinator")
+    stamps.clear_local()
+    assert backends.cached_user(user.pk, stamps.read()).password == user.password
+    stored = b"".join(cache._cache.values())
+    assert user.password.encode() not in stored and user.username.encode() not in stored
