@@ -165,7 +165,8 @@ def _publish(connection):
         _publishing.active = False
 
 
-_READS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SHOW", "EXPLAIN", "PRAGMA", "BEGIN", "COMMIT")
+# Statements that write no table; anything else counts as a write (a wrong guess costs two small reads).
+_READS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SHOW", "EXPLAIN", "PRAGMA", "BEGIN", "COMMIT", "SET ")
 
 
 def _watch(execute, sql, params, many, context):

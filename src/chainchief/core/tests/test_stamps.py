@@ -151,3 +151,23 @@ def test_each_database_shares_its_token_under_its_own_key(demo_db):
     other = connections.create_connection("default")
     other.settings_dict = {**other.settings_dict, "NAME": "another"}
     assert stamps.shared_key(other) != here
+
+
+def test_reads_publish_nothing_and_writes_publish_once_committed(transactional_db, settings, tmp_path):
+    from django.core.cache import cache
+
+    from chainchief.chains.models import ChainTier
+    from chainchief.core.models import Region
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                                   "LOCATION": str(tmp_path)}}
+    stamps.install()
+    cache.set(stamps.shared_key(), "published")
+    list(Region.objects.all())
+    assert stamps.current() == "published"  # nothing written: the shared token serves
+    region = Region.objects.create(name="甲", code="999999", level="city")  # autocommit: published at once
+    assert cache.get(stamps.shared_key()) == stamps.read() != "published"
+    with transaction.atomic():
+        ChainTier.objects.create(name="乙", region=region, target_scale=1, target_year=2030)
+        assert stamps.current() == stamps.read() != cache.get(stamps.shared_key())  # its own, not yet shared
+    assert cache.get(stamps.shared_key()) == stamps.read() == stamps.current()  # committed: shared
