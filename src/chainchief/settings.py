@@ -92,7 +92,7 @@ DB_PREPARED_STATEMENTS = os.environ.get("DB_PREPARED_STATEMENTS", "1") == "1"
 # the stamp (chainchief.core.stamps); what the cache shares between processes is the sessions and the stamp.
 def _cache(url):
     if not url:
-        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        return {"BACKEND": "chainchief.core.cache.FileCache",
                 "LOCATION": str(VAR_DIR / "cache"), "OPTIONS": {"MAX_ENTRIES": 20000}}
     scheme = url.split("://", 1)[0]
     if scheme in ("redis", "rediss", "unix"):
@@ -100,7 +100,7 @@ def _cache(url):
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "chainchief"}
     if scheme == "file":
-        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": url[len("file://"):],
+        return {"BACKEND": "chainchief.core.cache.FileCache", "LOCATION": url[len("file://"):],
                 "OPTIONS": {"MAX_ENTRIES": 20000}}
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
