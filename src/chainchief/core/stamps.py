@@ -155,6 +155,8 @@ def _publish(connection):
             token = _read(connection)
             if token is None:
                 break
+            if cache.get(key) == token:
+                return  # already there (a write to a table nothing cached depends on leaves it): no cache write
             cache.set(key, token, seconds)
             if _read(connection) == token:
                 return
