@@ -147,13 +147,20 @@ def table_csv(args):
     return str(Path(args.csv).with_name("monthly_table.csv"))
 
 
-def clear_bench_rows():
-    """Remove earlier benchmark figures and vacuum, so that each phase starts from the same table."""
+def clear_bench_rows(refresh=False):
+    """Remove earlier benchmark figures and vacuum, so that each phase starts from the same table; with
+    ``refresh``, also recompute the pre-aggregated figures of their periods (the last phase: the data set is then
+    as before, and benchmarks run after this one see the province's own latest period)."""
     from django.db import connection
 
+    from chainchief.monitoring import aggregates
     from chainchief.monitoring.models import MonthlyStat
 
-    MonthlyStat.objects.filter(enterprise__uscc__startswith="91379999B").delete()
+    mine = MonthlyStat.objects.filter(enterprise__uscc__startswith="91379999B")
+    periods = list(mine.values_list("period", flat=True).order_by().distinct()) if refresh else []
+    mine.delete()
+    if periods:
+        aggregates.refresh(periods)
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute(f"VACUUM ANALYZE {MonthlyStat._meta.db_table}")
@@ -237,6 +244,15 @@ def phase_import(args, path, write=True):
             "seconds": elapsed, "rows_per_s": batch.total_rows / elapsed}
 
 
+def phase_cleanup(args):
+    setup_django()
+    from chainchief.imports.models import ImportBatch
+
+    clear_bench_rows(refresh=True)
+    ImportBatch.objects.filter(user__username="bench").delete()
+    return {}
+
+
 PHASES = {
     "prepare": phase_prepare,
     "copy": phase_copy,
@@ -246,6 +262,7 @@ PHASES = {
     "csv_reimport": lambda a: phase_import(a, a.csv),
     "csv_dry_run": lambda a: phase_import(a, a.csv, write=False),
     "xlsx_import": lambda a: phase_import(a, a.xlsx),
+    "cleanup": phase_cleanup,
 }
 
 
@@ -268,7 +285,8 @@ def main():
     folder.mkdir(parents=True, exist_ok=True)
     csv_path, xlsx_path = folder / "monthly.csv", folder / "monthly.xlsx"
     results = {}
-    for phase in ("prepare", "copy", "copy_table", "sql_floor", "csv_dry_run", "csv_import", "csv_reimport", "xlsx_import"):
+    for phase in ("prepare", "copy", "copy_table", "sql_floor", "csv_dry_run", "csv_import", "csv_reimport",
+                  "xlsx_import", "cleanup"):
         cmd = [sys.executable, __file__, "--phase", phase, "--rows", str(args.rows), "--xlsx-rows",
                str(args.xlsx_rows), "--enterprises", str(args.enterprises), "--csv", str(csv_path),
                "--xlsx", str(xlsx_path)]
@@ -285,7 +303,7 @@ def main():
     print(f"\n{'phase':<14}{'rows':>11}{'seconds':>10}{'rows/s':>11}{'vs COPY':>9}{'vs table COPY':>15}"
           f"{'vs floor':>10}{'peak RSS MB':>13}")
     for phase, r in results.items():
-        if phase == "prepare":
+        if phase in ("prepare", "cleanup"):
             continue
         rate = r.get("rows_per_s")
 
