@@ -186,7 +186,6 @@ def phase_copy_table(args):
                                  "WITH (FORMAT csv)") as copy:
                 while chunk := f.read(1 << 20):
                     copy.write(chunk)
-        n = cur.rowcount
     elapsed = time.perf_counter() - started
     n = MonthlyStat.objects.filter(enterprise__uscc__startswith="91379999B").count()
     clear_bench_rows()

@@ -280,12 +280,12 @@ class MonthlyBulk:
                 checks.append(f"({f} IS NOT NULL AND (abs({f}) >= 1e16" + (f" OR {f} < 0" if nonneg else "") + "))")
         empty = " AND ".join(f"f{i} IS NULL" for i, *_ in self.figs)
         bad = f"(state = {BAD} OR NOT pok OR oddbad OR {' OR '.join(checks)} OR ({empty}))"
+        # OFFSET 0 keeps the subquery apart: each figure is computed once, not again inside ``bad``
         sql = (f"CREATE TEMPORARY TABLE {TYPED} AS SELECT q.*, {bad} AS bad FROM (SELECT r.row_no, "
                f"k.ent AS enterprise_id, COALESCE(k.state, {BAD}) AS state, {period} AS period, {pok} AS pok, "
                f"{'(' + ' OR '.join(faults) + ')' if faults else 'false'} AS oddbad, {values} "
                f"FROM {RAW} r LEFT JOIN {KEYS} k ON k.uscc = {self.col('c_uscc')} AND k.name = {self.key_name()}"
-               f"{joins} WHERE NOT (r.total AND COALESCE(k.state, {BAD}) <> {OK}) OFFSET 0) q")  # OFFSET 0: each figure is
-        # computed once, not again inside ``bad`` (the planner would otherwise inline the subquery)
+               f"{joins} WHERE NOT (r.total AND COALESCE(k.state, {BAD}) <> {OK}) OFFSET 0) q")
         self.x(sql, [self.default_period] if "c_period" not in self.have else None)
         # How many distinct (enterprise, period) pairs there are: without it the planner multiplies the columns'
         # own counts wrongly and probes the stored rows one by one through a cache that never hits.
@@ -356,11 +356,15 @@ class MonthlyBulk:
 
         return connection.ops.quote_name(MonthlyStat._meta.db_table)
 
+    def period_range(self):
+        """(first, last) of the sheet's valid periods, or None when it names none."""
+        known = [p for p in self.periods if p is not None]
+        return (min(known), max(known)) if known else None
+
     def same(self, new="s", old="m"):
         """The stored row of a staged one; the explicit period range lets the planner read only the periods the
         sheet names (an index range) instead of the whole table."""
-        known = [p for p in self.periods if p is not None]
-        lo, hi = (min(known), max(known)) if known else (date(1, 1, 1), date(1, 1, 1))
+        lo, hi = self.period_range() or (date(1, 1, 1), date(1, 1, 1))
         return (f"{old}.enterprise_id = {new}.enterprise_id AND {old}.period = {new}.period "
                 f"AND {old}.period BETWEEN '{lo.isoformat()}' AND '{hi.isoformat()}'")
 
@@ -383,11 +387,11 @@ class MonthlyBulk:
 
     def stored_any(self):
         """Whether any stored figures exist for the sheet's enterprises within its periods (an index range)."""
-        known = [p for p in self.periods if p is not None]
-        if not known:
+        bounds = self.period_range()
+        if bounds is None:
             return False
         (found,) = self.x(f"SELECT EXISTS (SELECT 1 FROM {self.stat()} m JOIN {KEYS} k ON k.ent = m.enterprise_id "
-                          f"WHERE k.state = {OK} AND m.period BETWEEN %s AND %s)", [min(known), max(known)]).fetchone()
+                          f"WHERE k.state = {OK} AND m.period BETWEEN %s AND %s)", list(bounds)).fetchone()
         return found
 
     def summarise(self):
@@ -439,10 +443,10 @@ class MonthlyBulk:
         batch_id = ctx.batch.pk
         now = timezone.now()
         ctx.committed_at = now
-        ts = connection.ops.adapt_datetimefield_value(now)
         if not self.changed and not out.new:  # the sheet holds what is stored already: nothing to write
             self.finish_write(0, 0)
             return
+        ts = connection.ops.adapt_datetimefield_value(now)
         self.x(f"CREATE TEMPORARY VIEW imports_clean AS SELECT s.row_no, s.enterprise_id, s.period, "
                f"{self.figure_select()} FROM {TYPED} s WHERE {self.good()}")
         try:
@@ -466,7 +470,7 @@ class MonthlyBulk:
             params = [batch_id, ts, ts, user.pk, user.pk]
             if not self.changed and not out.unchanged:
                 # nothing of it exists yet (seen above, in this transaction): a plain insert, no conflict handling
-                new, updated = self.x(head + " ORDER BY s.enterprise_id, s.period", params).rowcount, 0
+                new, updated = self.x(head, params).rowcount, 0
                 self.finish_write(new, updated)
                 return
             sets = ", ".join(f"{f} = COALESCE(EXCLUDED.{f}, m.{f})" for f in FIGURES)

@@ -16,7 +16,6 @@ class EnterpriseIndex:
 
     def __init__(self):
         self._code_cache, self._name_cache, self._fuzzy_calls = {}, {}, 0
-        self._loaded = False
 
     def __getattr__(self, attr):
         if attr in ("by_uscc", "by_name", "names", "info", "remembered"):
@@ -42,7 +41,6 @@ class EnterpriseIndex:
             info[pk] = (name, code)
         self.by_uscc, self.by_name, self.names, self.info = by_uscc, by_name, names, info
         self.remembered = dict(NameMatch.objects.values_list("name", "enterprise_id"))
-        self._loaded = True
 
     def code(self, raw):
         """(canonical USCC, enterprise id or None, error message or None)."""

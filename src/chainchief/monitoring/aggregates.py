@@ -47,21 +47,14 @@ _SUMS = """
 """
 
 
-def _pairs(pairs):
-    """``pairs``: (period, a year earlier) dates. A VALUES list both databases read (columns column1, column2)
-    and the two period lists, as SQL and parameters."""
-    pairs = sorted(pairs)
-    values = ", ".join(["(%s, %s)"] * len(pairs))
-    cur = ", ".join(["%s"] * len(pairs))
-    params = [d for pair in pairs for d in pair]
-    return values, cur, params, [c for c, _ in pairs], [p for _, p in pairs]
-
-
 def _sums(group, pairs, chains=None):
     """{(period, group id): values} for every (period, previous) pair in one statement: per chain
     (``group="chain"``) or per district (``group="region"``). Both periods are filtered explicitly, so the
     planner reads only those ranges of the statistics."""
-    values, marks, params, currents, previous = _pairs(pairs)
+    pairs = sorted(pairs)
+    currents, previous = [c for c, _ in pairs], [p for _, p in pairs]
+    values = ", ".join(["(%s, %s)"] * len(pairs))  # both databases name a VALUES list's columns column1, column2
+    marks = ", ".join(["%s"] * len(pairs))
     if group == "chain":
         key, join = "m.chain_id", "JOIN {member} m ON m.enterprise_id = c.enterprise_id"
     else:
@@ -81,7 +74,7 @@ def _sums(group, pairs, chains=None):
         GROUP BY pp.column1, {key}
     """.format(**_tables())
     with connection.cursor() as cur:
-        cur.execute(sql, params + previous + currents + list(chains or []))
+        cur.execute(sql, [d for pair in pairs for d in pair] + previous + currents + list(chains or []))
         return {(_date(row[0]), row[1]): _row(row[2:]) for row in cur.fetchall()}
 
 
