@@ -22,6 +22,7 @@ in front of the Django cache. Only the token has to be shared, and it is, so tha
 Tokens are random, never counters: after a rollback, a restored backup or a fresh database, no old key can
 come back to life.
 """
+import functools
 import hashlib
 import os
 import threading
@@ -107,6 +108,7 @@ def shared_key(connection=None):
 
 
 _DIRTY = "chainchief_stamp_dirty"  # attribute of a connection that has written since its last commit
+_HOOK = "chainchief_stamp_publish"  # attribute of a connection: its commit hook that publishes the token
 _publishing = threading.local()
 
 
@@ -182,12 +184,24 @@ def _watch(execute, sql, params, many, context):
     connection = context["connection"]
     if connection.in_atomic_block:
         setattr(connection, _DIRTY, True)
-        connection.on_commit(lambda: _publish(connection))
+        _publish_on_commit(connection)
     elif not connection.get_autocommit():
         setattr(connection, _DIRTY, True)  # managed by hand: no commit hook; shared within CACHE_STAMP_SECONDS
     else:
         _publish(connection)
     return result
+
+
+def _publish_on_commit(connection):
+    """Publish once the transaction commits: once per transaction, however many statements it writes. A pending
+    publish still in the commit hooks serves: each savepoint it was registered in is either still open (this write
+    lies inside it and is rolled back with it) or released; a savepoint rolled back drops it, and the next write
+    registers it again."""
+    publish_hook = connection.__dict__.get(_HOOK)
+    if publish_hook is None:
+        publish_hook = connection.__dict__[_HOOK] = functools.partial(_publish, connection)
+    if not any(func is publish_hook for _, func, _ in connection.run_on_commit):
+        connection.on_commit(publish_hook)
 
 
 def watch(connection, **kwargs):

@@ -171,3 +171,30 @@ def test_reads_publish_nothing_and_writes_publish_once_committed(transactional_d
         ChainTier.objects.create(name="乙", region=region, target_scale=1, target_year=2030)
         assert stamps.current() == stamps.read() != cache.get(stamps.shared_key())  # its own, not yet shared
     assert cache.get(stamps.shared_key()) == stamps.read() == stamps.current()  # committed: shared
+
+
+def test_a_transaction_publishes_once_and_a_rolled_back_savepoint_loses_nothing(transactional_db, settings,
+                                                                                 tmp_path):
+    from django.core.cache import cache
+
+    from chainchief.core.models import Region
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                                   "LOCATION": str(tmp_path)}}
+    stamps.install()
+    cache.set(stamps.shared_key(), "published")
+
+    def hooks():
+        return sum(1 for _, func, _ in connection.run_on_commit if getattr(func, "func", None) is stamps._publish)
+
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Region.objects.create(name="甲", code="999991", level="city")
+            assert hooks() == 1
+            raise RuntimeError  # the savepoint's publish goes with it
+        assert hooks() == 0
+        for i in range(3):
+            with transaction.atomic():  # savepoints released into the transaction
+                Region.objects.create(name=f"乙{i}", code=f"99999{i + 2}", level="city")
+        assert hooks() == 1
+    assert cache.get(stamps.shared_key()) == stamps.read() != "published"
