@@ -90,7 +90,6 @@ def generate(scale_name="province", seed=7, out=None):
     from chainchief.monitoring import aggregates
 
     aggregates.analyze_after_bulk_write()
-    _analyze(added)
     written = aggregates.refresh()
     _log(out, f"{written} chain figures pre-aggregated", t0)
     _analyze_all()
@@ -308,7 +307,6 @@ def add_missing(region, seed=7, out=None):
     when there is none yet, and the lead departments, work model and commissioners they need."""
     with transaction.atomic():
         added = _add_missing(region, seed, out, time.perf_counter())
-    _analyze(added)
     _analyze_all()
     return added
 
@@ -336,21 +334,6 @@ def _analyze_all():
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-
-
-def _analyze(added):
-    """Fresh planner statistics for the tables just filled (PostgreSQL)."""
-    from chainchief.appeals.models import Request
-    from chainchief.enterprises.models import SupplyLink
-    from chainchief.work.models import Task
-
-    if connection.vendor != "postgresql":
-        return
-    tables = {"supply_links": SupplyLink, "tasks": Task, "requests": Request}
-    with connection.cursor() as cursor:
-        for key, count in added.items():
-            if count:
-                cursor.execute(f"ANALYZE {tables[key]._meta.db_table}")
 
 
 def _reference(province):
