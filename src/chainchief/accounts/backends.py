@@ -13,7 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 from chainchief.core import stamps
 
-_plans = weakref.WeakKeyDictionary()  # connection → {(source, extra): (SQL, converters per column)}
+_plans = weakref.WeakKeyDictionary()  # connection → (SQL, converters of the columns that have any)
 
 
 def _user_fields():
@@ -22,27 +22,23 @@ def _user_fields():
     return User._meta.concrete_fields
 
 
-def _column_converters(connection, fields, alias):
-    found = []
-    for field in fields:
-        col = field.get_col(alias)
-        funcs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-        found.append((funcs, col) if funcs else None)
-    return found
+def _plan(connection):
+    plan = _plans.get(connection)
+    if plan is None:
+        from chainchief.accounts.models import User
 
-
-def _plan(connection, source, extra):
-    plans = _plans.setdefault(connection, {})
-    key = (source, tuple(e for e, _ in extra))
-    if key not in plans:
         q = connection.ops.quote_name
         fields = _user_fields()
-        sql = (f"SELECT {', '.join([e for e, _ in extra] + [f'u.{q(f.column)}' for f in fields])}, "
-               f"{stamps.token_sql()} FROM {source}")
-        converters = (_column_converters(connection, [f for _, f in extra], "t")
-                      + _column_converters(connection, fields, "u"))
-        plans[key] = sql, [(i, c) for i, c in enumerate(converters) if c is not None]
-    return plans[key]
+        sql = (f"SELECT {', '.join(f'u.{q(f.column)}' for f in fields)}, {stamps.token_sql()} "
+               f"FROM {q(User._meta.db_table)} u WHERE u.id = %s")
+        converters = []
+        for i, field in enumerate(fields):
+            col = field.get_col("u")
+            funcs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            if funcs:
+                converters.append((i, funcs, col))
+        plan = _plans[connection] = sql, converters
+    return plan
 
 
 def _cursor(connection):
@@ -77,43 +73,28 @@ except ImportError:  # SQLite only
     _PreparedCursor = None
 
 
-def select_user(source, params, extra=(), using=DEFAULT_DB_ALIAS):
-    """``SELECT <extra columns>, <user columns>, <token> FROM <source>`` where ``source`` joins or filters the user
-    table under the alias ``u``. Returns ``(user, [extra values])`` with ``user.stamp`` set, or ``(None, None)``.
-    ``extra`` is a sequence of (SQL expression, model field) for the values to read along."""
+def load_user(pk, using=DEFAULT_DB_ALIAS):
+    """The user's row from the database, with ``stamp`` the token read in the same query; or None."""
     from chainchief.accounts.models import User
 
     connection = connections[using]
-    sql, converters = _plan(connection, source, extra)
+    sql, converters = _plan(connection)
     cur, close = _cursor(connection)
     try:
-        cur.execute(sql, params)
+        cur.execute(sql, [pk])
         row = cur.fetchone()
     finally:
         if close:
             cur.close()
     if row is None:
-        return None, None
+        return None
     values = list(row[:-1])
-    for i, (funcs, col) in converters:
+    for i, funcs, col in converters:
         if values[i] is not None:
             for func in funcs:
                 values[i] = func(values[i], col, connection)
-    n = len(extra)
-    user = User.from_db(using, [f.attname for f in _user_fields()], values[n:])
+    user = User.from_db(using, [f.attname for f in _user_fields()], values)
     user.stamp = row[-1]
-    return user, values[:n]
-
-
-def user_table():
-    from chainchief.accounts.models import User
-
-    return User._meta.db_table
-
-
-def load_user(pk, using=DEFAULT_DB_ALIAS):
-    """The user's row from the database, with ``stamp`` the token read in the same query."""
-    user, _ = select_user(f"{connections[using].ops.quote_name(user_table())} u WHERE u.id = %s", [pk], using=using)
     return user
 
 
