@@ -1,7 +1,9 @@
 """Monthly statistics on PostgreSQL, set-based.
 
 The sheet's rows go as text, unparsed, into a temporary table through COPY while the file is read (a chunk at a
-time: memory does not grow with the file). Everything else is a handful of statements over that table:
+time: memory does not grow with the file). A workbook already held as Arrow columns is staged by Arrow's compute
+functions, a slice at a time, with no Python loop over its rows. Everything else is a handful of statements over
+that table:
 
 * USCCs and enterprise names are checked on their DISTINCT values in Python (checksum, name matching,
   permissions) and joined back; periods likewise (“2021年1-6月”, “1-2月” with a year column …);
@@ -18,6 +20,8 @@ import operator
 import re
 from datetime import date, datetime, time as dtime
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from django.core.exceptions import PermissionDenied
 from django.db import DataError, connection, transaction
 from django.utils import timezone
@@ -25,13 +29,14 @@ from django.utils import timezone
 from chainchief.core.permissions import CHANGE, scope_q
 from chainchief.imports.fields import CellError, is_empty, normalise_name, parse_period, parse_year
 from chainchief.imports.models import ImportBatch, ImportRowChange
-from chainchief.imports.table import is_blank, is_total
+from chainchief.imports.table import TOTAL_WORDS, is_blank, is_total
 
 RAW, KEYS, PERIODS, ODD, TYPED = "imports_raw", "imports_keys", "imports_periods", "imports_odd", "imports_typed"
 PLAIN = r"^-?[0-9]+(\.[0-9]*)?$"
 INT_MAX = 2147483647
 OK, BAD, PENDING = 0, 1, 2
 PROGRESS_EVERY = 20_000
+COLUMN_SLICE = 50_000  # Arrow rows staged at a time
 SPECIAL = re.compile(r"[\\\n\r]")  # besides the tab: what COPY's text format escapes
 ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 # A key shorter than this is no USCC: the row is matched by name (covers "", "-", "无", "N/A" …).
@@ -93,6 +98,9 @@ class MonthlyBulk:
             for r in rows:
                 copy.write_row(r)
 
+    def stage_copy(self, names):
+        return self.cur.cursor.copy(f"COPY {RAW} (row_no, total, {', '.join(names)}) FROM STDIN")
+
     def drop(self):
         for t in (TYPED, ODD, PERIODS, KEYS, RAW):
             self.cur.execute(f"DROP TABLE IF EXISTS {t}")
@@ -121,6 +129,9 @@ class MonthlyBulk:
         names = [c for c, _ in self.cols]
         self.x(f"CREATE TEMPORARY TABLE {RAW} (row_no integer, total boolean, "
                + ", ".join(f"{c} text" for c in names) + ")")
+        if self.ctx.columns is not None:
+            self.stage_columns(names)
+            return
         idx = [ci for _, ci in self.cols]
         width = max(idx) + 1
         get = operator.itemgetter(*idx)
@@ -130,7 +141,7 @@ class MonthlyBulk:
         tabs = len(idx) - 1
         special = SPECIAL.search
         buf = []
-        with self.cur.cursor.copy(f"COPY {RAW} (row_no, total, {', '.join(names)}) FROM STDIN") as copy:
+        with self.stage_copy(names) as copy:
             # COPY's text format written by hand, a few thousand rows per write: several times faster than
             # handing psycopg one row at a time. Cells holding a tab, a line break or a backslash are escaped.
             for row, cells in self.ctx.data:
@@ -159,6 +170,44 @@ class MonthlyBulk:
             if buf:
                 copy.write("".join(buf))
         progress.tick(n)
+
+    def stage_columns(self, names):
+        """stage() for a sheet held as Arrow columns: the same rows, flags and text, computed a slice at a time by
+        Arrow's compute functions and written to COPY as the string buffer they produce."""
+        sheet, progress, n = self.ctx.columns, self.ctx.progress, 0
+        table = sheet.table
+        first = self.ctx.header.rows[-1]  # table index of the first row below the header
+        totals = pa.array(sorted(TOTAL_WORDS))
+        with self.stage_copy(names) as copy:
+            for start in range(first, table.num_rows, COLUMN_SLICE):
+                length = min(COLUMN_SLICE, table.num_rows - start)
+                blank, lead = None, None  # a row with no text at all; the first non-empty cell of each row
+                for j in range(table.num_columns):
+                    cell = pc.utf8_trim_whitespace(sheet.column(sheet.first + j, start, length))
+                    empty = pc.equal(cell, "")
+                    blank = empty if blank is None else pc.and_(blank, empty)
+                    lead = pc.if_else(empty, pa.nulls(length, pa.string()), cell) if lead is None else \
+                        pc.if_else(pc.and_(pc.is_null(lead), pc.invert(empty)), cell, lead)
+                words = pc.replace_substring(pc.utf8_normalize(pc.fill_null(lead, ""), "NFKC"), " ", "")
+                total = pc.if_else(pc.is_in(words, value_set=totals), "t", "f")
+                row_no = pc.cast(pa.array(range(start + 1, start + 1 + length), pa.int32()), pa.string())
+                parts = [row_no, total]
+                for _, ci in self.cols:
+                    cell = sheet.column(ci, start, length)
+                    if pc.any(pc.match_substring_regex(cell, r"[\\\t\n\r]")).as_py():
+                        for raw, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
+                            cell = pc.replace_substring(cell, raw, escaped)
+                    parts.append(cell)
+                parts[-1] = pc.binary_join_element_wise(parts[-1], "\n", "")
+                lines = pc.filter(pc.binary_join_element_wise(*parts, "\t"), pc.invert(blank))
+                if isinstance(lines, pa.ChunkedArray):
+                    lines = lines.combine_chunks()
+                if len(lines):
+                    offsets = memoryview(lines.buffers()[1]).cast("i")  # int32 offsets into the data buffer
+                    begin, end = offsets[lines.offset], offsets[lines.offset + len(lines)]
+                    copy.write(memoryview(lines.buffers()[2])[begin:end])
+                n += len(lines)
+                progress.tick(n)
 
     def resolve_keys(self):
         """Each distinct (USCC, name) once in Python: checksum, enterprise, permission, name match."""

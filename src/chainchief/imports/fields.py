@@ -126,7 +126,7 @@ def parse_date(value) -> date | None:
     if isinstance(value, date):
         return value
     s = text(value)
-    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", s)
+    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?" + _TIME, s)
     if not m:
         raise CellError("日期格式应为 YYYY-MM-DD。")
     try:
@@ -135,7 +135,10 @@ def parse_date(value) -> date | None:
         raise CellError("日期无效。") from None
 
 
+# The time a date cell read as text carries ("2024-03-01 00:00:00"); a date names its day, or its month.
+_TIME = r"(?:[ T]?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _PERIOD_RES = [
+    re.compile(r"(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月]\d{1,2}日?" + _TIME),  # a date: its month
     re.compile(r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*月?(?:份)?"),  # 2021-06, 2021年6月, 2021/6
     # 2021年1-6月, 2021年1—6月, 2021年1至6月 (YTD label: the period is the last month)
     re.compile(r"(?P<y>\d{4})\s*年?\s*1\s*(?:-|—|–|~|～|至|到)+\s*(?P<m>\d{1,2})\s*月(?:累计)?"),

@@ -1,7 +1,11 @@
-"""Reading uploaded sheets row by row: .xlsx/.xls through python-calamine (fast) or openpyxl in read-only
-mode (streaming, for very large workbooks), .csv in UTF-8 (with or without BOM), GB18030/GBK or UTF-16.
+"""Reading uploaded sheets row by row: .xlsx/.xls through fastexcel (calamine, in Rust, into Arrow columns) or
+openpyxl in read-only mode (streaming, for very large workbooks), .csv in UTF-8 (with or without BOM),
+GB18030/GBK or UTF-16.
 
-A reader yields ``(sheet row number, [cell values])``; formulas arrive as their cached values.
+A reader yields ``(sheet row number, [cell values])``; formulas arrive as their cached values. A workbook read
+by fastexcel arrives as text, as a CSV file does (numbers as written, dates as “2024-03-01 00:00:00”, TRUE as
+“true”, error values as empty cells), and keeps the whole sheet as Arrow columns (``Sheet.columns``) for the
+set-based monthly import, which stages it without a Python loop over its rows.
 """
 import codecs
 import csv
@@ -9,10 +13,15 @@ import io
 import os
 import zipfile
 
+import fastexcel
+import pyarrow as pa
+import pyarrow.compute as pc
 from django.conf import settings
 
-# Workbooks larger than this are read with openpyxl's streaming reader: calamine holds a whole sheet in memory.
-CALAMINE_MAX_BYTES = int(getattr(settings, "IMPORT_CALAMINE_MAX_BYTES", 40 * 1024 * 1024))
+# Workbooks larger than this are read with openpyxl's streaming reader: fastexcel holds a whole sheet in memory.
+WHOLE_SHEET_MAX_BYTES = int(getattr(settings, "IMPORT_WHOLE_SHEET_MAX_BYTES", 40 * 1024 * 1024))
+# Arrow rows turned into Python rows at a time; the first slice is small, the header is found within it
+FIRST_SLICE, ROWS_PER_SLICE = 64, 5000
 MAX_UNCOMPRESSED = int(getattr(settings, "IMPORT_MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024 * 1024))
 MAX_RATIO = 200  # a zip member that expands more than this is treated as a zip bomb
 CSV_FIELD_LIMIT = 1 << 20
@@ -88,9 +97,10 @@ def check_xlsx_safety(path):
 class Sheet:
     """Rows of one worksheet (or a CSV file)."""
 
-    def __init__(self, name, rows, estimated_rows=0, closer=None, all_text=False):
+    def __init__(self, name, rows, estimated_rows=0, closer=None, all_text=False, columns=None):
         self.name, self._rows, self.estimated_rows, self._closer = name, rows, estimated_rows, closer
-        self.all_text = all_text  # every cell a str (CSV)
+        self.all_text = all_text  # every cell a str (CSV, or a workbook read by fastexcel)
+        self.columns = columns  # the whole sheet as Columns, when read by fastexcel
 
     def __iter__(self):
         return self._rows
@@ -113,46 +123,61 @@ def open_sheet(path, sheet_name=None):
         return _csv(path)
     if kind == "xlsx":
         check_xlsx_safety(path)
-        if os.path.getsize(path) > CALAMINE_MAX_BYTES:
+        if os.path.getsize(path) > WHOLE_SHEET_MAX_BYTES:
             return _openpyxl(path, sheet_name)
-    return _calamine(path, sheet_name)
+    return _fastexcel(path, sheet_name)
 
 
-def _calamine(path, sheet_name):
-    from python_calamine import CalamineError, CalamineWorkbook
+class Columns:
+    """A whole worksheet as Arrow string columns: row ``i`` of ``table`` is sheet row ``i + 1`` and its columns
+    are the sheet's columns from ``first`` (0 = A) on; empty cells are null."""
 
+    def __init__(self, table, first):
+        self.table, self.first = table, first
+
+    def column(self, index, start=0, length=None):
+        """The sheet column ``index`` (0 = A) from table row ``start``, empty cells as "" (all "" outside)."""
+        n = self.table.num_rows - start if length is None else length
+        j = index - self.first
+        if not 0 <= j < self.table.num_columns:
+            return pa.array([""] * n, pa.string())
+        return pc.fill_null(self.table.column(j).slice(start, n), "")
+
+    def rows(self):
+        """(sheet row number, [cells]) for every row, a slice at a time."""
+        pad, start, size = [""] * self.first, 0, FIRST_SLICE
+        while start < self.table.num_rows:
+            part = self.table.slice(start, size)
+            values = [self.column(self.first + j, start, part.num_rows).to_pylist()
+                      for j in range(part.num_columns)]
+            for i, cells in enumerate(zip(*values), start=start + 1):
+                yield i, pad + list(cells)
+            start, size = start + part.num_rows, ROWS_PER_SLICE
+
+
+def _fastexcel(path, sheet_name):
     try:
-        wb = CalamineWorkbook.from_path(path)
-        names = [m.name for m in wb.sheets_metadata if str(m.visible).endswith("Visible")] or wb.sheet_names
-        if sheet_name in wb.sheet_names:
-            name, sheet = sheet_name, wb.get_sheet_by_name(sheet_name)
-        else:
-            name, sheet = _first_with_data(wb, names)
-    except CalamineError as exc:
+        reader = fastexcel.read_excel(path)
+        names = reader.sheet_names
+        chosen = first = None
+        for name in ([sheet_name] if sheet_name in names else names):
+            sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+            if name != sheet_name and sheet.visible != "visible":
+                continue
+            first = first or (name, sheet)
+            if sheet.height:  # the first sheet with data; each is parsed once (loading is the costly part)
+                chosen = (name, sheet)
+                break
+        name, sheet = chosen or first or (names[0], None)
+        table = sheet.to_arrow() if sheet is not None and sheet.width else None
+    except fastexcel.FastExcelError as exc:
         raise FileError(f"无法读取 Excel 文件：{exc}") from None
-    except Exception as exc:
-        if isinstance(exc, FileError):
-            raise
+    except Exception:
         raise FileError("无法读取 Excel 文件，文件可能已损坏或加密。") from None
-    offset = (sheet.start or (0, 0))[1]
-    pad = [None] * offset
-
-    def rows():
-        for i, row in enumerate(sheet.iter_rows()):
-            yield i + 1, pad + row if offset else row
-
-    return Sheet(name, rows(), sheet.total_height, wb.close)
-
-
-def _first_with_data(wb, names):
-    """(name, sheet) of the first sheet with data; each sheet is parsed once (loading one is the costly part)."""
-    first = None
-    for name in names:
-        sheet = wb.get_sheet_by_name(name)
-        if sheet.end is not None:
-            return name, sheet
-        first = first or (name, sheet)
-    return first
+    if table is None:
+        return Sheet(name, iter(()), 0, all_text=True)
+    columns = Columns(table, sheet.available_columns()[0].absolute_index)
+    return Sheet(name, columns.rows(), table.num_rows, all_text=True, columns=columns)
 
 
 def _openpyxl(path, sheet_name):

@@ -86,7 +86,8 @@ class Context:
     out: Outcome
     progress: Progress
     write: bool = False
-    all_text: bool = False  # every cell arrives as text (CSV)
+    all_text: bool = False  # every cell arrives as text (CSV, or a workbook read by fastexcel)
+    columns: object = None  # the whole sheet as readers.Columns, when the reader has it
     committed_at: object = None
     extra: dict = field(default_factory=dict)
 
@@ -141,7 +142,8 @@ def run(batch, user=None, *, write=False, progress=None) -> ImportBatch:
             out = Outcome(header)
             out.rejected = {m["key"] for m in batch.matches if m.get("confirmed") is False}
             ctx = Context(batch=batch, user=user, header=header, data=data, out=out, progress=Progress(tick),
-                          write=write, all_text=sheet.all_text)
+                          write=write, all_text=sheet.all_text,
+                          columns=sheet.columns)
             with transaction.atomic():
                 kind.run(ctx)
                 out.error_rows = len({e["row"] for e in out.errors}) if not out.truncated else out.error_rows

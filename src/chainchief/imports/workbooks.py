@@ -1,10 +1,14 @@
 """Workbooks the import pages hand out: a template per kind (an instructions row, the headers, an example
 row) and a batch's file with an error column added."""
+import re
 import tempfile
 from collections import defaultdict
 
 from chainchief.imports.readers import open_sheet
 from chainchief.imports.table import column_letter
+
+# A cell read as text that was a number: written back as one. Not a code with leading zeros, not 16+ digits.
+NUMBER = re.compile(r"-?(0|[1-9][0-9]{0,14})(\.[0-9]+)?")
 
 
 def template(kind):
@@ -62,6 +66,8 @@ def with_errors(path, errors, header_row):
                     continue
                 if isinstance(v, (int, float)) and not isinstance(v, bool):
                     ws.write_number(r, c, v, fmt)
+                elif isinstance(v, str) and NUMBER.fullmatch(v):
+                    ws.write_number(r, c, float(v), fmt)
                 else:
                     ws.write_string(r, c, str(v), fmt)
             if number == header_row:

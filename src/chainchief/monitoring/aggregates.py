@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import Count, Q
 
 from chainchief.analytics.periods import Period
 from chainchief.chains.models import Chain
@@ -92,20 +93,24 @@ def _district_sums(period, previous):
 
 
 def _member_counts():
-    """chain id → (members, above-scale members)."""
+    """chain id → (members, above-scale members), counted by the database."""
     out = defaultdict(lambda: [0, 0])
-    for chain_id, above in Membership.objects.values_list("chain_id", "enterprise__is_above_scale"):
-        out[chain_id][0] += 1
-        out[chain_id][1] += 1 if above else 0
+    rows = Membership.objects.values("chain_id").order_by().annotate(
+        n=Count("pk"), above=Count("pk", filter=Q(enterprise__is_above_scale=True)))
+    for row in rows:
+        out[row["chain_id"]] = [row["n"], row["above"]]
     return out
 
 
 def _region_counts(parents):
+    """region id → (enterprises, above-scale enterprises) within it, its subregions included."""
     out = defaultdict(lambda: [0, 0])
-    for region_id, above in Enterprise.objects.values_list("region_id", "is_above_scale"):
-        for rid in _ancestors(region_id, parents):
-            out[rid][0] += 1
-            out[rid][1] += 1 if above else 0
+    rows = Enterprise.objects.values("region_id").order_by().annotate(
+        n=Count("pk"), above=Count("pk", filter=Q(is_above_scale=True)))
+    for row in rows:
+        for rid in _ancestors(row["region_id"], parents):
+            out[rid][0] += row["n"]
+            out[rid][1] += row["above"]
     return out
 
 

@@ -153,3 +153,67 @@ def test_large_upload_and_commit_run_as_tasks(demo_db, client, settings):
         assert batch.status == BatchStatus.COMMITTED and batch.new_count == 200
     finally:
         views.BACKGROUND_BYTES = 5 * 1024 * 1024
+
+
+def workbook(cells):
+    """An .xlsx from {(row, column): value}, both counted from 1, with nothing else in the sheet."""
+    import io
+
+    import openpyxl
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for (r, c), v in cells.items():
+        ws.cell(r, c, v)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return SimpleUploadedFile("sheet.xlsx", buf.getvalue())
+
+
+def test_a_workbook_with_title_blank_total_and_odd_cells(demo_db, monkeypatch):
+    """A workbook's rows reach the checks with their own row numbers and text, on either path (on PostgreSQL it is
+    staged from its Arrow columns): title rows, data from column B, blank and white-space rows, a total row, a date
+    cell as the period, cells with a tab or a backslash, a row with text only in an unmapped column."""
+    from datetime import datetime
+
+    from chainchief.imports import bulk
+
+    a, b, c, d = Enterprise.objects.order_by("pk")[:4]
+    rows = {
+        2: ["2045 年月度统计"],
+        3: HEADER + ["备注"],
+        4: [a.uscc, datetime(2045, 3, 1), 100.5, 7, 12],
+        6: ["  ", "\u3000"],
+        7: [b.uscc, "2045-03", "1\t2", 3, 4],
+        8: [c.uscc, "2045-03", "5\\N", 6, 7],
+        9: [None, None, None, None, None, "只有备注"],
+        10: ["合 计", None, 300, 9, 20],
+        11: [d.uscc + "\n", "2045-03", 8, 9, 10],
+        12: [a.uscc, "2045年4月", 1.5, None, None],
+    }
+
+    def cells(skip=()):
+        return {(r, 2 + i): v for r, row in rows.items() if r not in skip for i, v in enumerate(row) if v is not None}
+
+    columns = []
+    monkeypatch.setattr(bulk.MonthlyBulk, "stage_columns",
+                        lambda self, names, original=bulk.MonthlyBulk.stage_columns: (columns.append(names),
+                                                                                      original(self, names)))
+    batch = dry(workbook(cells()))
+    found = {(e["row"], e["column"].split(" ")[0]) for e in batch.errors}
+    assert {(7, "D"), (8, "D")} <= found and {r for r, _ in found} == {7, 8, 9}
+    values = {e["row"]: e["value"] for e in batch.errors if e["row"] in (7, 8)}
+    assert values == {7: "1\t2", 8: "5\\N"}
+    assert batch.total_rows == 6 and batch.error_count == 3
+    assert [(p["row"], p["uscc"], p["period"]) for p in batch.preview] == [
+        (4, a.uscc, "2045-03"), (11, d.uscc, "2045-03"), (12, a.uscc, "2045-04")]
+    batch = services.commit(dry(workbook(cells(skip=(7, 8, 9)))), user("coordinator"))
+    assert batch.status == BatchStatus.COMMITTED, batch.errors
+    got = {(s.enterprise_id, s.period): s for s in MonthlyStat.objects.filter(period__year=2045)}
+    assert set(got) == {(a.pk, date(2045, 3, 1)), (d.pk, date(2045, 3, 1)), (a.pk, date(2045, 4, 1))}
+    first = got[a.pk, date(2045, 3, 1)]
+    assert (first.revenue, first.profit, first.employees) == (Decimal("100.50"), Decimal("7.00"), 12)
+    assert got[d.pk, date(2045, 3, 1)].revenue == Decimal("8.00")
+    assert got[a.pk, date(2045, 4, 1)].revenue == Decimal("1.50")
+    assert bool(columns) == (connection.vendor == "postgresql")

@@ -105,6 +105,37 @@ def test_empty_sheet_and_non_excel_file(demo_db):
     assert dry("coordinator", zipped, "enterprises").status == BatchStatus.FAILED
 
 
+def test_workbook_cells_arrive_as_text_with_their_sheet_row_numbers(tmp_path):
+    """Skipping a hidden sheet, rows and columns keep the numbers Excel shows even when the sheet starts at B3;
+    numbers, dates and TRUE arrive as text, and the error workbook writes numbers back as numbers."""
+    from datetime import datetime
+
+    from chainchief.imports import workbooks
+    from chainchief.imports.readers import open_sheet
+
+    wb = openpyxl.Workbook()
+    hidden = wb.active
+    hidden.title, hidden.sheet_state = "旧表", "hidden"
+    hidden["A1"] = "不应读取"
+    ws = wb.create_sheet("数据")
+    ws["B3"], ws["C3"], ws["D3"], ws["E3"] = "代码", "日期", "金额", "是否"
+    ws["B5"], ws["C5"], ws["D5"], ws["E5"] = "0012", datetime(2024, 3, 1), 1100.0, True
+    ws["D6"] = 0.25
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    with open_sheet(str(path)) as sheet:
+        rows = list(sheet)
+    assert sheet.name == "数据" and [n for n, _ in rows] == [1, 2, 3, 4, 5, 6]
+    assert rows[2][1][1:] == ["代码", "日期", "金额", "是否"] and rows[2][1][0] == ""
+    assert rows[4][1][1:] == ["0012", "2024-03-01 00:00:00", "1100", "true"]
+    assert rows[5][1][3] == "0.25"
+    errors = [{"row": 5, "column": "D 列“金额”", "message": "示例错误。"}]
+    out = openpyxl.load_workbook(workbooks.with_errors(path, errors, 3))
+    sheet = out.active
+    assert sheet["B5"].value == "0012" and sheet["D5"].value == 1100 and sheet["D6"].value == 0.25
+    assert sheet["F3"].value == "错误说明" and "示例错误" in sheet["F5"].value
+
+
 def test_size_limit_has_a_clear_message(demo_db, settings):
     settings.IMPORT_MAX_BYTES = 1000
     f = csv_file([["统一社会信用代码", "企业名称"]] + [[new_uscc(i), "x" * 30] for i in range(100)])
@@ -239,3 +270,23 @@ def test_leader_cannot_import(demo_db):
     rows = [["统一社会信用代码", "期间", "营业收入"]]
     with pytest.raises(PermissionDenied):
         services.start(user("leader"), xlsx(rows), "a.xlsx", "monthly_stats")
+
+
+@pytest.mark.parametrize("raw, period", [
+    ("2021-06", date(2021, 6, 1)), ("2021年6月", date(2021, 6, 1)), ("2021年1-6月", date(2021, 6, 1)),
+    ("202106", date(2021, 6, 1)), ("2024-03-01 00:00:00", date(2024, 3, 1)), ("2024/3/15", date(2024, 3, 1)),
+    ("2024年3月31日", date(2024, 3, 1))])
+def test_periods_written_as_months_labels_or_dates(raw, period):
+    from chainchief.imports.fields import parse_date, parse_period
+
+    assert parse_period(raw) == period
+    if raw.count("-") + raw.count("/") == 2 or "日" in raw:  # a full date is a date too
+        assert parse_date(raw).replace(day=1) == period
+
+
+def test_a_period_that_is_no_month_is_refused():
+    from chainchief.imports.fields import CellError, parse_period
+
+    for raw in ("2024-13-01", "2024-03-01 25", "下月"):
+        with pytest.raises(CellError):
+            parse_period(raw)
