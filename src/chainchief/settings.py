@@ -81,6 +81,13 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# Room for an import's staging tables in the session's own memory (PostgreSQL's default of 8 MB sends a large
+# sheet's temporary tables to disk). Taken only by sessions that use temporary tables; set empty behind a
+# connection pooler that refuses startup options.
+DB_TEMP_BUFFERS = os.environ.get("DB_TEMP_BUFFERS", "128MB")
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and DB_TEMP_BUFFERS:
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c temp_buffers={DB_TEMP_BUFFERS}".strip()
 # The query every request makes (the signed-in user and the cache stamp) is a prepared statement on PostgreSQL.
 # Set 0 behind a connection pooler in transaction mode that does not keep prepared statements.
 DB_PREPARED_STATEMENTS = os.environ.get("DB_PREPARED_STATEMENTS", "1") == "1"

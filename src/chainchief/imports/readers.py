@@ -25,6 +25,9 @@ FIRST_SLICE, ROWS_PER_SLICE = 64, 5000
 MAX_UNCOMPRESSED = int(getattr(settings, "IMPORT_MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024 * 1024))
 MAX_RATIO = 200  # a zip member that expands more than this is treated as a zip bomb
 CSV_FIELD_LIMIT = 1 << 20
+# pyarrow's first conversion of a Python value looks for pandas, importing it when installed (0.2 s): done here,
+# at start-up, rather than inside the first import of a sheet.
+pa.array([""], pa.string())
 
 
 class FileError(ValueError):

@@ -132,7 +132,8 @@ def analyze_after_bulk_write():
     every membership to the new periods row by row (seen: a 60-period refresh taking 24 s instead of 2 s)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
-            cur.execute(f"ANALYZE {MonthlyStat._meta.db_table}")
+            # the columns the refresh joins and filters on: the others' statistics are left to autovacuum
+            cur.execute(f"ANALYZE {MonthlyStat._meta.db_table} (period, enterprise_id)")
 
 
 @transaction.atomic
