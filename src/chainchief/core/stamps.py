@@ -42,8 +42,9 @@ WATCHED = (
     "accounts.User.chains", "accounts.User.enterprises",
     "monitoring.ChainFigure", "monitoring.ChainTarget", "monitoring.MonitoringSettings",
 )
-# Columns whose updates alone change nothing cached: a bearer token's last use is written while it is used.
-UNWATCHED_COLUMNS = {"accounts.ApiToken": ("last_used_at",)}
+# Columns whose updates alone change nothing cached: a bearer token's last use is written while it is used, a
+# user's last login at every sign-in (which would otherwise clear every cached value each morning).
+UNWATCHED_COLUMNS = {"accounts.ApiToken": ("last_used_at",), "accounts.User": ("last_login",)}
 TRIGGER = "chainchief_stamp"
 STAMP_ID = 1
 
@@ -62,15 +63,20 @@ def watched_tables():
     return [_table(label) for label in WATCHED]
 
 
-def _update_of(label, connection):
-    """'UPDATE' or 'UPDATE OF <the columns that matter>' for the trigger of ``label``'s table."""
+def _watched_columns(label):
+    """The columns of ``label``'s table whose updates change the token; [] for every column."""
     from django.apps import apps
 
     skip = UNWATCHED_COLUMNS.get(label)
     if not skip:
+        return []
+    return [f.column for f in apps.get_model(label)._meta.concrete_fields if f.column not in skip]
+
+
+def _update_of(columns, connection):
+    """'UPDATE' or 'UPDATE OF <columns>' for a trigger."""
+    if not columns:
         return "UPDATE"
-    model = apps.get_model(label)
-    columns = [f.column for f in model._meta.concrete_fields if f.column not in skip]
     return "UPDATE OF " + ", ".join(connection.ops.quote_name(c) for c in columns)
 
 
@@ -263,8 +269,10 @@ _missing = object()
 
 
 def install(using=DEFAULT_DB_ALIAS):
-    """Make sure the stamp row and the triggers exist (run after every migrate; idempotent). Tables not created
-    yet are skipped: they get their trigger with the migrate that creates them."""
+    """Make sure the stamp row and the triggers exist and watch the right columns (run after every migrate;
+    idempotent). A trigger that watches other columns than it should (UNWATCHED_COLUMNS changed, or a model gained
+    a column) is made again. Tables not created yet are skipped: they get their trigger with the migrate that
+    creates them."""
     from chainchief.core.models import Stamp
 
     connection = connections[using]
@@ -272,7 +280,7 @@ def install(using=DEFAULT_DB_ALIAS):
     if Stamp._meta.db_table not in existing:
         return
     Stamp.objects.using(using).get_or_create(pk=STAMP_ID, defaults={"token": uuid.uuid4().hex})
-    tables = [(_table(label), _update_of(label, connection)) for label in WATCHED if _table(label) in existing]
+    tables = [(_table(label), _watched_columns(label)) for label in WATCHED if _table(label) in existing]
     stamp, q = Stamp._meta.db_table, connection.ops.quote_name
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
@@ -282,22 +290,38 @@ def install(using=DEFAULT_DB_ALIAS):
                     UPDATE {stamp} SET token = md5(random()::text || clock_timestamp()::text);
                     RETURN NULL;
                 END $$""")
-            cur.execute("SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname = %s",
-                        [TRIGGER])
-            have = {row[0] for row in cur.fetchall()}
-            for table, update in tables:
-                if table not in have:
-                    # Once per statement, not per row: a bulk write changes the token once.
-                    cur.execute(f"CREATE TRIGGER {TRIGGER} AFTER INSERT OR {update} OR DELETE OR TRUNCATE "
-                                f"ON {q(table)} FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER}()")
+            have = _pg_triggers(cur)
+            for table, columns in tables:
+                if have.get(table) == sorted(columns):
+                    continue
+                if table in have:
+                    cur.execute(f"DROP TRIGGER {TRIGGER} ON {q(table)}")
+                # Once per statement, not per row: a bulk write changes the token once.
+                cur.execute(f"CREATE TRIGGER {TRIGGER} AFTER INSERT OR {_update_of(columns, connection)} OR DELETE "
+                            f"OR TRUNCATE ON {q(table)} FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER}()")
         elif connection.vendor == "sqlite":
-            for table, update in tables:
-                for op in ("INSERT", update, "DELETE"):
+            for table, columns in tables:
+                for op in ("INSERT", _update_of(columns, connection), "DELETE"):
                     name = f"{TRIGGER}_{table}_{op.split()[0].lower()}"
-                    cur.execute(f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {op} ON {q(table)} "
-                                f"BEGIN UPDATE {stamp} SET token = lower(hex(randomblob(16))); END")
+                    sql = (f"CREATE TRIGGER {name} AFTER {op} ON {q(table)} "
+                           f"BEGIN UPDATE {stamp} SET token = lower(hex(randomblob(16))); END")
+                    cur.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [name])
+                    found = cur.fetchone()
+                    if found and found[0] == sql:
+                        continue
+                    if found:
+                        cur.execute(f"DROP TRIGGER {name}")
+                    cur.execute(sql)
         else:
             raise NotImplementedError(f"cache stamps need triggers for {connection.vendor}")
+
+
+def _pg_triggers(cur):
+    """{table: sorted names of the columns its stamp trigger's UPDATE is limited to ([] for all)}."""
+    cur.execute("SELECT c.relname, ARRAY(SELECT a.attname FROM unnest(t.tgattr) AS n JOIN pg_attribute a "
+                "ON a.attrelid = t.tgrelid AND a.attnum = n) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE t.tgname = %s", [TRIGGER])
+    return {table: sorted(columns) for table, columns in cur.fetchall()}
 
 
 def installed_tables(using=DEFAULT_DB_ALIAS):

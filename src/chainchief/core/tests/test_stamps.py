@@ -198,3 +198,45 @@ def test_a_transaction_publishes_once_and_a_rolled_back_savepoint_loses_nothing(
                 Region.objects.create(name=f"乙{i}", code=f"99999{i + 2}", level="city")
         assert hooks() == 1
     assert cache.get(stamps.shared_key()) == stamps.read() != "published"
+
+
+def test_signing_in_leaves_cached_values_alone(token, client):
+    """Every sign-in writes the user's last login: that alone must not clear what is cached."""
+    from chainchief.accounts.models import User
+
+    before = token()
+    assert client.login(username="chief", password="Demo#2026")
+    assert User.objects.get(username="chief").last_login is not None
+    assert token() == before
+    User.objects.filter(username="chief").update(first_name="改")
+    assert token() != before
+
+
+def test_install_remakes_a_trigger_that_watches_other_columns(token):
+    """An older trigger on the users' table that fires on every update is replaced by one that skips last_login."""
+    from django.utils import timezone
+
+    from chainchief.accounts.models import User
+    from chainchief.core.models import Stamp
+
+    users, stamp = User._meta.db_table, Stamp._meta.db_table
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(f"DROP TRIGGER {stamps.TRIGGER} ON {users}")
+            cur.execute(f"CREATE TRIGGER {stamps.TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {users} "
+                        f"FOR EACH STATEMENT EXECUTE FUNCTION {stamps.TRIGGER}()")
+        else:
+            name = f"{stamps.TRIGGER}_{users}_update"
+            cur.execute(f"DROP TRIGGER {name}")
+            cur.execute(f"CREATE TRIGGER {name} AFTER UPDATE ON {users} "
+                        f"BEGIN UPDATE {stamp} SET token = lower(hex(randomblob(16))); END")
+    before = token()
+    User.objects.filter(username="chief").update(last_login=timezone.now())
+    assert token() != before  # the old trigger
+    stamps.install()
+    before = token()
+    User.objects.filter(username="chief").update(last_login=timezone.now())
+    assert token() == before
+    User.objects.filter(username="chief").update(is_active=True)
+    assert token() != before
+    assert stamps.installed_tables() == set(stamps.watched_tables())
