@@ -2,8 +2,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chainchief.chains.models import Chain, ChainTier, ChainWorkItem
-from chainchief.core.models import Region
+from chainchief.chains import queries
+from chainchief.chains.models import Chain, ChainDepartment, ChainRole, ChainTier, ChainWorkItem
+from chainchief.core.models import Department, Person, Region
 from chainchief.core.permissions import VIEW
 from chainchief.web.forms import StyledForm, StyledModelForm, VersionField
 
@@ -46,3 +47,38 @@ class WorkItemForm(StyledForm):
     evidence_url = forms.URLField(label=_("佐证链接"), required=False, assume_scheme="https",
                                   error_messages={"invalid": _("请输入有效的网址，如 https://example.gov.cn/doc")})
     version = VersionField()
+
+
+def _in_chain_region(queryset, chain):
+    return queryset.filter(region_id__in=queries.related_region_ids(chain))
+
+
+class ChainRoleForm(StyledModelForm):
+    """A person's role on a chain (链长, 副链长 …), chosen among the people of the chain's region."""
+
+    class Meta:
+        model = ChainRole
+        fields = ["person", "kind", "order"]
+
+    def __init__(self, *args, user, chain, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = _in_chain_region(Person.objects.restrict(user, VIEW), chain).select_related("region")
+        self.fields["person"].queryset = people.order_by("region__code", "name")
+        self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.title}，{p.region.name}）"
+        self.fields["person"].empty_label = _("请选择人员")
+        self.fields["order"].help_text = _("数字小的排在前面")
+
+
+class ChainDepartmentForm(StyledModelForm):
+    """A department of a chain: the lead one (牵头部门, one per chain) or a supporting one."""
+
+    class Meta:
+        model = ChainDepartment
+        fields = ["department", "is_lead"]
+
+    def __init__(self, *args, user, chain, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = _in_chain_region(Department.objects.restrict(user, VIEW), chain)
+        self.fields["department"].queryset = departments.order_by("name")
+        self.fields["department"].empty_label = _("请选择部门")
+        self.fields["is_lead"].help_text = _("每条产业链只有一个牵头部门：设为牵头后，原牵头部门改为配合部门。")

@@ -3,6 +3,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, 
 from django.db.models.functions import Coalesce
 
 from chainchief.chains.models import Chain, ChainDepartment, ChainRole
+from chainchief.core.models import Region
 
 
 def chains_with_summary():
@@ -24,6 +25,12 @@ def _member_count():
     counts = (Membership.objects.filter(chain=OuterRef("pk")).order_by().values("chain")
               .annotate(n=Count("*")).values("n"))
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+def related_region_ids(chain):
+    """The chain's region, the regions above it (a city's leaders for a district's chain) and those below it:
+    where its chiefs and departments may come from."""
+    return set(chain.region.ancestor_ids()) | set(Region.subtree_ids(chain.region_id))
 
 
 def lead_department(chain):

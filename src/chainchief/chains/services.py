@@ -2,7 +2,8 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from chainchief.chains.models import ChainWorkItem, WorkStatus
+from chainchief.chains import queries
+from chainchief.chains.models import ChainDepartment, ChainWorkItem, WorkStatus
 from chainchief.core import services
 
 
@@ -18,3 +19,21 @@ def set_work_item(user, chain, item, *, status, note="", evidence_url="", versio
     if row is None:
         return services.create(user, ChainWorkItem, {"chain": chain, "item": item, **data})
     return services.update(user, row, data, version=version)
+
+
+@transaction.atomic
+def set_department(user, chain, department, *, is_lead=False):
+    """Link a department to a chain, or change whether it leads. A new lead department takes the place of the
+    old one, which stays on as a supporting department (a chain has one lead)."""
+    if department.region_id not in queries.related_region_ids(chain):
+        raise ValidationError({"department": "部门应属于本产业链所在区域或其上级、下级区域。"})
+    if is_lead:
+        for old in ChainDepartment.objects.select_for_update().filter(chain=chain, is_lead=True) \
+                .exclude(department=department):
+            services.update(user, old, {"is_lead": False}, version=old.version)
+    row = ChainDepartment.objects.select_for_update().filter(chain=chain, department=department).first()
+    if row is None:
+        return services.create(user, ChainDepartment, {"chain": chain, "department": department, "is_lead": is_lead})
+    if row.is_lead != is_lead:
+        return services.update(user, row, {"is_lead": is_lead}, version=row.version)
+    return row

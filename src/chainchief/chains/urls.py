@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/work/<int:item_id>/", views.work_item, name="work_item"),
+    path("<int:pk>/leaders/", views.leaders, name="leaders"),
+    path("<int:pk>/leaders/<str:kind>/<int:row_id>/remove/", views.leader_remove, name="leader_remove"),
 ]

@@ -2,13 +2,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from chainchief.chains import queries, services as chain_services
-from chainchief.chains.forms import ChainForm, ChainTierForm, WorkItemForm
-from chainchief.chains.models import Chain, ChainRoleKind, ChainTier, WorkModelItem, WorkStatus
+from chainchief.chains.forms import ChainDepartmentForm, ChainForm, ChainRoleForm, ChainTierForm, WorkItemForm
+from chainchief.chains.models import Chain, ChainRole, ChainRoleKind, ChainTier, WorkModelItem, WorkStatus
 from chainchief.core import services
 from chainchief.core.permissions import ADD, CHANGE, VIEW, can, may
 from chainchief.enterprises.models import Membership, MembershipRole
@@ -75,6 +77,64 @@ def edit(request, pk):
     url = reverse("chains:detail", args=[chain.pk])
     return edit_page(request, chain, ChainForm, title=_("编辑产业链：%(name)s") % {"name": chain.name},
                      done_url=url, back_url=url, back_label=chain.name)
+
+
+def _changeable_chain(user, pk):
+    """The chain ``pk`` if the user may see it (404 otherwise) and change it (403 otherwise)."""
+    chain = get_object_or_404(Chain.objects.select_related("region").restrict(user, VIEW), pk=pk)
+    if not can(user, CHANGE, chain):
+        raise PermissionDenied(_("无权修改该产业链的链长与责任部门。"))
+    return chain
+
+
+@login_required
+def leaders(request, pk):
+    """The chain's chiefs and departments: add a role or a department (POST ``form=role|department``)."""
+    chain = _changeable_chain(request.user, pk)
+    posted = request.POST.get("form") if request.method == "POST" else None
+    role_form = ChainRoleForm(request.POST if posted == "role" else None, user=request.user, chain=chain,
+                              prefix="role", initial={"order": chain.roles.count() + 1})
+    dept_form = ChainDepartmentForm(request.POST if posted == "department" else None, user=request.user,
+                                    chain=chain, prefix="department")
+    if posted == "role" and role_form.is_valid():
+        data = {"chain": chain, **model_data(role_form)}
+        role = save_with(role_form, lambda: services.create(request.user, ChainRole, data))
+        if role:
+            messages.success(request, _("已添加%(kind)s：%(name)s。") % {"kind": role.get_kind_display(),
+                                                                      "name": role.person.name})
+            return redirect("chains:leaders", chain.pk)
+    elif posted == "department" and dept_form.is_valid():
+        data = dept_form.cleaned_data
+        link = save_with(dept_form, lambda: chain_services.set_department(
+            request.user, chain, data["department"], is_lead=data["is_lead"]))
+        if link:
+            messages.success(request, _("已设置%(role)s：%(name)s。") % {
+                "role": _("牵头部门") if link.is_lead else _("配合部门"), "name": link.department.name})
+            return redirect("chains:leaders", chain.pk)
+    return render(request, "chains/leaders.html", {
+        "chain": chain, "role_form": role_form, "dept_form": dept_form,
+        "roles": chain.roles.select_related("person", "person__region").order_by("order", "id"),
+        "departments": chain.departments.select_related("department").order_by("-is_lead", "department__name"),
+    })
+
+
+@login_required
+@require_POST
+def leader_remove(request, pk, kind, row_id):
+    """Remove one of the chain's roles (``kind="role"``) or departments (``kind="department"``)."""
+    chain = _changeable_chain(request.user, pk)
+    related = {"role": chain.roles, "department": chain.departments}.get(kind)
+    if related is None:
+        raise Http404
+    row = get_object_or_404(related.all(), pk=row_id)
+    version = request.POST.get("version")
+    try:
+        services.delete(request.user, row, version=int(version) if version and version.isdigit() else None)
+    except services.Conflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已移除：%(what)s。") % {"what": row})
+    return redirect("chains:leaders", chain.pk)
 
 
 @login_required

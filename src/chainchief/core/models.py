@@ -63,6 +63,14 @@ class Region(BaseModel):
         """Ids of this region and every region below it."""
         return Region.subtree_ids(self.pk)
 
+    def ancestor_ids(self):
+        """Ids of this region and every region above it, nearest first."""
+        ids, parent = [self.pk], self.parent_id
+        while parent is not None:
+            ids.append(parent)
+            parent = Region.objects.filter(pk=parent).values_list("parent_id", flat=True).first()
+        return ids
+
     @staticmethod
     def subtree_ids(pk):
         """Ids of region ``pk`` and every region below it (one query: the tree is small)."""

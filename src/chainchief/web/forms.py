@@ -73,7 +73,10 @@ def save_with(form, action):
             for field, errors in exc.error_dict.items():
                 target = field if field in form.fields else None
                 for error in errors:
-                    form.add_error(target, error if target else f"{_label(form, field)}：{error.messages[0]}")
+                    if target or field == NON_FIELD_ERRORS:
+                        form.add_error(target, error)
+                    else:
+                        form.add_error(None, f"{_label(form, field)}：{error.messages[0]}")
         else:
             form.add_error(None, exc)
     return None

@@ -20,6 +20,7 @@ CHINESE_LABELS = ["产业链图谱", "驾驶舱", "导入", "累计", "链长制
 PAGES = [
     ("/", ["Key industrial chains", "Log out"]),
     ("/chains/1/", ["Chain chief"]),  # its work items are data: one is named 一张产业链图谱
+    ("/chains/1/leaders/", ["Chiefs and departments", "Add a chief or deputy chief", "Remove"]),
     ("/maps/1/", ["Chain map", "Export Excel", "Segment details"]),
     ("/maps/", ["City chain map overview", "Rating criteria"]),
     ("/monitoring/", ["Chain performance cockpit", "Targets & rules", "Rank"]),
