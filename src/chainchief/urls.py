@@ -15,5 +15,6 @@ urlpatterns = [
     path("monitoring/", include("chainchief.monitoring.urls")),
     path("maps/", include("chainchief.chains.map_urls", namespace="chainmap")),
     path("imports/", include("chainchief.imports.urls")),
+    path("", include("chainchief.core.urls")),
     path("", include("chainchief.web.urls")),
 ]

@@ -1,4 +1,5 @@
 from chainchief.chains.models import Chain, ChainTier
+from chainchief.core.models import Person
 from chainchief.core.permissions import ADD, VIEW, may
 from chainchief.enterprises.models import Enterprise
 
@@ -19,6 +20,7 @@ def navigation(request):
             "can_add_chain": may(user, ADD, Chain),
             "can_add_tier": may(user, ADD, ChainTier),
             "can_add_enterprise": may(user, ADD, Enterprise),
+            "can_add_person": may(user, ADD, Person),
             "is_admin": user.is_staff,
             "role_label": user.get_role_display(),
             "display_name": str(user),

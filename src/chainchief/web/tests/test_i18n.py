@@ -21,6 +21,8 @@ PAGES = [
     ("/", ["Key industrial chains", "Log out"]),
     ("/chains/1/", ["Chain chief"]),  # its work items are data: one is named 一张产业链图谱
     ("/chains/1/leaders/", ["Chiefs and departments", "Add a chief or deputy chief", "Remove"]),
+    ("/people/", ["People and departments", "New person", "Serves as"]),
+    ("/departments/", ["People and departments", "New department"]),
     ("/maps/1/", ["Chain map", "Export Excel", "Segment details"]),
     ("/maps/", ["City chain map overview", "Rating criteria"]),
     ("/monitoring/", ["Chain performance cockpit", "Targets & rules", "Rank"]),
