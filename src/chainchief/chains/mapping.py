@@ -29,6 +29,8 @@ from decimal import Decimal
 from django.conf import settings as django_settings
 from django.db.models import Q
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from chainchief.chains.models import (
     Chain, KeyTechnology, MapSettings, Segment, SegmentLink, SegmentPlacement, Stage, Strength,
@@ -102,41 +104,49 @@ def judge(facts: Facts, s: MapSettings, *, show_share=True) -> Verdict:
     n, a = facts.enterprises, facts.above_scale
     if n <= s.missing_max_enterprises:
         if n == 0:
-            reason = "无本地企业"
+            reason = _("无本地企业")
             if facts.external:
-                reason += f"（仅有 {facts.external} 家外地企业）"
+                reason += ngettext("（仅有 %(n)s 家外地企业）", "（仅有 %(n)s 家外地企业）", facts.external) % {
+                    "n": facts.external}
         else:
-            reason = f"仅 {n} 家本地企业（缺链标准：不超过 {s.missing_max_enterprises} 家）"
+            reason = ngettext("仅 %(n)s 家本地企业（缺链标准：不超过 %(max)s 家）",
+                              "仅 %(n)s 家本地企业（缺链标准：不超过 %(max)s 家）", n) % {
+                "n": n, "max": s.missing_max_enterprises}
         return Verdict(Strength.MISSING, reason, [reason])
 
     lacking = []
     if a == 0 and s.strong_min_above_scale > 0:
-        lacking.append(f"仅 {n} 家规下企业")  # says the count too
+        lacking.append(ngettext("仅 %(n)s 家规下企业", "仅 %(n)s 家规下企业", n) % {"n": n})  # says the count too
     else:
         if n < s.strong_min_enterprises:
-            lacking.append(f"仅 {n} 家本地企业（强链需 {s.strong_min_enterprises} 家）")
+            lacking.append(ngettext("仅 %(n)s 家本地企业（强链需 %(need)s 家）", "仅 %(n)s 家本地企业（强链需 %(need)s 家）",
+                                    n) % {"n": n, "need": s.strong_min_enterprises})
         if a < s.strong_min_above_scale:
-            lacking.append(f"规上企业仅 {a} 家（强链需 {s.strong_min_above_scale} 家）")
+            lacking.append(ngettext("规上企业仅 %(n)s 家（强链需 %(need)s 家）", "规上企业仅 %(n)s 家（强链需 %(need)s 家）",
+                                    a) % {"n": a, "need": s.strong_min_above_scale})
     if s.strong_requires_leader and not (facts.masters or facts.backbones):
-        lacking.append("无链主或龙头骨干企业")
+        lacking.append(_("无链主或龙头骨干企业"))
     share_needed = s.strong_min_revenue_share
     if share_needed is not None and facts.revenue_share is not None and facts.revenue_share < share_needed:
-        lacking.append(f"营收占全链 {_pct(facts.revenue_share)}（强链需 {_pct(Decimal(share_needed))}）"
-                       if show_share else "营收占比未达强链标准")
+        lacking.append(_("营收占全链 %(share)s（强链需 %(need)s）") % {
+            "share": _pct(facts.revenue_share), "need": _pct(Decimal(share_needed))}
+            if show_share else _("营收占比未达强链标准"))
     if lacking:
-        return Verdict(Strength.WEAK, "；".join(lacking), lacking)
+        return Verdict(Strength.WEAK, _("；").join(lacking), lacking)
 
-    parts = [f"本地企业 {n} 家，其中规上 {a} 家"]
+    parts = [ngettext("本地企业 %(n)s 家，其中规上 %(above)s 家", "本地企业 %(n)s 家，其中规上 %(above)s 家", n) % {
+        "n": n, "above": a}]
     leaders = []
     if facts.masters:
-        leaders.append(f"链主企业 {facts.masters} 家")
+        leaders.append(ngettext("链主企业 %(n)s 家", "链主企业 %(n)s 家", facts.masters) % {"n": facts.masters})
     if facts.backbones:
-        leaders.append(f"龙头骨干企业 {facts.backbones} 家")
+        leaders.append(ngettext("龙头骨干企业 %(n)s 家", "龙头骨干企业 %(n)s 家", facts.backbones) % {
+            "n": facts.backbones})
     if leaders:
-        parts.append("有" + "、".join(leaders))
+        parts.append(_("有%(leaders)s") % {"leaders": _("、").join(leaders)})
     if facts.revenue_share is not None and show_share:
-        parts.append(f"营收占全链 {_pct(facts.revenue_share)}")
-    return Verdict(Strength.STRONG, "；".join(parts), [])
+        parts.append(_("营收占全链 %(share)s") % {"share": _pct(facts.revenue_share)})
+    return Verdict(Strength.STRONG, _("；").join(parts), [])
 
 
 # --- facts from the database ---------------------------------------------------------------------------------
@@ -229,8 +239,8 @@ def verdicts(segments, rows, s, local_regions, revenue=None, show_share=True):
         shown = rule
         override = getattr(seg, "_override", None)
         if override is not None:
-            shown = Verdict(override.strength, f"人工认定：{override.reason}（规则判定：{Strength(rule.strength).label}，"
-                                               f"{rule.reason}）", rule.lacking)
+            shown = Verdict(override.strength, _("人工认定：%(reason)s（规则判定：%(rule)s，%(why)s）") % {
+                "reason": override.reason, "rule": Strength(rule.strength).label, "why": rule.reason}, rule.lacking)
         result[seg.pk] = (f, rule, shown)
     return result
 

@@ -170,3 +170,18 @@ def test_revenue_share_is_worded_without_figures_for_restricted_readers():
     full, hidden = judge(facts, settings), judge(facts, settings, show_share=False)
     assert full.strength == hidden.strength == "weak"
     assert "12.5%" in full.reason and "%" not in hidden.reason and "营收占比未达强链标准" in hidden.reason
+
+
+def test_reasons_in_english():
+    """The same reasons in the English interface, counts with their plural."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert judge(Facts(external=1), rule()).reason == "no local enterprise (only 1 enterprise from elsewhere)"
+        weak = judge(Facts(enterprises=2), rule())
+        assert weak.reason == "only 2 enterprises, all below scale; no chain-master or backbone enterprise"
+        strong = judge(Facts(enterprises=5, above_scale=3, masters=1, backbones=2), rule())
+        assert strong.strength == "strong"
+        assert strong.reason == ("5 local enterprises, 3 of them above scale; "
+                                 "has 1 chain-master enterprise, 2 backbone enterprises")
+    assert judge(Facts(), rule()).reason == "无本地企业"  # Chinese stays the default
