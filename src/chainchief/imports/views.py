@@ -57,11 +57,33 @@ def _batch(request, pk):
     return get_object_or_404(services.batches_for(request.user), pk=pk)
 
 
+# The preview's column headings, by the keys the import kinds put in a preview row.
+PREVIEW_LABELS = {
+    "row": gettext_lazy("行号"),
+    "action": gettext_lazy("处理"),
+    "uscc": gettext_lazy("统一社会信用代码"),
+    "name": gettext_lazy("企业名称"),
+    "period": gettext_lazy("期间"),
+    "revenue": gettext_lazy("营业收入（万元）"),
+    "gross_output": gettext_lazy("工业总产值"),
+    "profit": gettext_lazy("利润总额"),
+    "tax": gettext_lazy("税收"),
+    "rd_spend": gettext_lazy("研发投入"),
+    "employees": gettext_lazy("从业人员"),
+    "chains": gettext_lazy("产业链"),
+    "chain": gettext_lazy("产业链"),
+    "segment": gettext_lazy("环节"),
+    "stage": gettext_lazy("环节位置"),
+    "parent": gettext_lazy("上级环节"),
+}
+
+
 @login_required
 def detail(request, pk):
     batch = _batch(request, pk)
     own = batch.user_id == request.user.pk or request.user.is_superuser
-    return render(request, "imports/detail.html", {"batch": batch, "own": own})
+    headers = [PREVIEW_LABELS.get(key, key) for key in batch.preview[0]] if batch.preview else []
+    return render(request, "imports/detail.html", {"batch": batch, "own": own, "preview_headers": headers})
 
 
 @login_required
