@@ -1030,6 +1030,7 @@ class Segments(Kind):
         for item in self._parents_first(rows, out, where):
             self._write(item, existing, writer, out, where, user)
         writer.flush()
+        out.preview.sort(key=lambda p: p["row"])
 
     def _read(self, row, cells, header, chains, where, out):
         values = {name: raw for name, (raw, m) in self.cells(header, cells).items() if not is_empty(raw)}
@@ -1041,7 +1042,8 @@ class Segments(Kind):
         if not name:
             out.error(row, where["name"], None, "环节名称不能为空。")
             return None
-        item = {"row": row, "chain": chain, "name": name, "key": (chain.pk, normalise_name(name)), "data": {}}
+        item = {"row": row, "chain": chain, "name": name, "key": (chain.pk, normalise_name(name)), "data": {},
+                "values": {field: text(raw) for field, raw in values.items()}}
         stage = values.get("stage")
         if stage is not None:
             item["data"]["stage"] = STAGE_WORDS.get(text(stage).removesuffix("环节"))
@@ -1117,9 +1119,13 @@ class Segments(Kind):
                     else:
                         action = "unchanged"
         except (ValidationError, PermissionDenied, IntegrityError) as exc:
-            msgs = _messages(exc, self.labels) if isinstance(exc, ValidationError) else [("", str(exc))]
-            for col, msg in msgs:
-                out.error(row, col, None, msg)
+            if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):  # named by the sheet's column
+                for field, msgs in exc.message_dict.items():
+                    for msg in msgs:
+                        out.error(row, where.get(field, self.labels.get(field, "")), item["values"].get(field), msg)
+            else:
+                for col, msg in _messages(exc, self.labels) if isinstance(exc, ValidationError) else [("", str(exc))]:
+                    out.error(row, col, None, msg)
             writer.changes = [c for c in writer.changes if c.row != row]
             if item["key"] in existing:  # an update rolled back: the object in hand goes back to the stored row
                 existing[item["key"]].refresh_from_db()

@@ -10,6 +10,7 @@ from chainchief.core.querysets import RestrictedQuerySet
 class ImportKind(models.TextChoices):
     ENTERPRISES = "enterprises", _("企业名录")
     MONTHLY_STATS = "monthly_stats", _("月度统计")
+    SEGMENTS = "segments", _("产业链环节")
     PLACEMENTS = "placements", _("环节企业")
 
 

@@ -35,7 +35,9 @@ def test_a_tree_in_any_order_is_imported_and_reimported_unchanged(demo_db):
     diesel_before = Segment.objects.get(chain=power, name="柴油机").key_products
     batch = dry(xlsx(rows(), title="动力装备产业链环节表"))
     assert batch.status == BatchStatus.VALIDATED, batch.errors
+    assert batch.get_kind_display() == "产业链环节"
     assert (batch.new_count, batch.updated_count, batch.unchanged_count) == (3, 1, 0)
+    assert [p["row"] for p in batch.preview] == [3, 4, 5, 6]  # in sheet order, though parents were written first
     assert {p["segment"]: p["parent"] for p in batch.preview}["曲轴锻造"] == "关键零部件"
     assert not Segment.objects.filter(chain=power, name="曲轴锻造").exists()  # a dry run writes nothing
     batch = services.commit(dry(xlsx(rows(), title="动力装备产业链环节表")), user("coordinator"))
@@ -73,6 +75,7 @@ def test_every_faulty_row_is_named_and_nothing_is_written(demo_db):
     assert "循环" in errors[10]["message"] and "循环" in errors[11]["message"]
     assert "同一位置" in errors[12]["message"] and "没有环节“没有的上级”" in errors[13]["message"]
     assert errors[7]["column"].startswith("C 列") and errors[13]["column"].startswith("D 列")
+    assert errors[12]["column"].startswith("C 列") and errors[12]["value"] == "下游"  # the model's own check
     assert "负数" in errors[14]["message"]
 
 
