@@ -37,8 +37,17 @@ class DepartmentOut(Schema):
     version: int
 
 
+class ReferenceFilters(ListParams):
+    region: int | None = None
+
+
+def _in_region(qs, p):
+    return qs.filter(region_id=p.region) if p.region is not None else qs
+
+
 crud(router, Department, out=DepartmentOut, name="Department", path="/departments",
-     fields=["name", "short_name", "region"], search=("name", "short_name"))
+     fields=["name", "short_name", "region"], search=("name", "short_name"), filters=ReferenceFilters,
+     apply_filters=_in_region)
 
 
 class PersonOut(Schema):
@@ -52,4 +61,5 @@ class PersonOut(Schema):
 
 
 crud(router, Person, out=PersonOut, name="Person", path="/people",
-     fields=["name", "title", "department", "region", "phone"], search=("name", "title"))
+     fields=["name", "title", "department", "region", "phone"], search=("name", "title", "department__name", "phone"),
+     filters=ReferenceFilters, apply_filters=_in_region)

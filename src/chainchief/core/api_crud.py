@@ -4,7 +4,7 @@ Reads go through ``restrict``; writes through ``chainchief.core.services`` (or a
 """
 import inspect
 import json
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -14,6 +14,7 @@ from ninja.orm import create_schema
 from pydantic import ConfigDict
 
 from chainchief.core import services
+from chainchief.core.export import export_response, related_fields, schema_columns
 from chainchief.core.permissions import VIEW
 
 MAX_LIMIT = 1000
@@ -82,8 +83,12 @@ def crud(
     delete: Callable | None = None,
     tags: list[str] | None = None,
     create_in: type[Schema] | None = None,
+    export: bool = True,
+    export_columns: list | None = None,
 ):
-    """Register the five endpoints of ``model`` on ``router`` under ``path``."""
+    """Register the five endpoints of ``model`` on ``router`` under ``path``, and ``{path}/export``: the list with
+    the same filters and permissions as an .xlsx or .csv file, in ``export_columns`` [(attribute or callable of
+    the object, heading)] or else in the output schema's fields."""
     default_create_in, update_in = input_schemas(model, fields, name)
     create_in = create_in or default_create_in
     filter_schema = filters or ListParams
@@ -100,9 +105,7 @@ def crud(
     tags = tags or [str(model._meta.verbose_name_plural)]
     verbose = model._meta.verbose_name
 
-    @router.get(f"{path}", response=page_schema(out, f"{name}Page"), tags=tags,
-                summary=f"{verbose}列表", operation_id=f"list_{name.lower()}")
-    def list_objects(request, params: Query[filter_schema]):  # type: ignore[valid-type]
+    def filtered(request, params):
         qs = base_qs(request.auth).restrict(request.auth, VIEW)
         if params.q and search:
             cond = Q()
@@ -111,7 +114,27 @@ def crud(
             qs = qs.filter(cond)
         if apply_filters:
             qs = apply_filters(qs, params, request.auth) if filters_take_user else apply_filters(qs, params)
-        return paginate(qs, params.limit, params.offset)
+        return qs
+
+    @router.get(f"{path}", response=page_schema(out, f"{name}Page"), tags=tags,
+                summary=f"{verbose}列表", operation_id=f"list_{name.lower()}")
+    def list_objects(request, params: Query[filter_schema]):  # type: ignore[valid-type]
+        return paginate(filtered(request, params), params.limit, params.offset)
+
+    if export:
+        export_filters = type(f"{name}ExportParams", (filter_schema,), {
+            "__annotations__": {"format": Literal["xlsx", "csv"]}, "format": "xlsx"})
+        plural = str(model._meta.verbose_name_plural)
+
+        @router.get(f"{path}/export", tags=tags, summary=f"导出{verbose}列表（xlsx/csv）",
+                    operation_id=f"export_{name.lower()}")
+        def export_objects(request, params: Query[export_filters]):  # type: ignore[valid-type]
+            if export_columns:
+                objects = filtered(request, params).iterator(chunk_size=2000)
+                return export_response(objects, export_columns, params.format, plural)
+            qs = filtered(request, params).select_related(*related_fields(out, model))
+            rows = ((obj, out.from_orm(obj).model_dump()) for obj in qs.iterator(chunk_size=2000))
+            return export_response(rows, schema_columns(out, model), params.format, plural)
 
     @router.get(f"{path}/{{int:pk}}", response=out, tags=tags, summary=f"{verbose}详情",
                 operation_id=f"get_{name.lower()}")

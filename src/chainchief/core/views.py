@@ -15,7 +15,7 @@ from chainchief.core import services
 from chainchief.core.forms import DepartmentForm, PersonForm, ReferenceSearchForm
 from chainchief.core.models import Department, Person
 from chainchief.core.permissions import ADD, CHANGE, VIEW, may
-from chainchief.web.forms import edit_page, model_data, save_with
+from chainchief.web.forms import edit_page, export_query, model_data, save_with
 
 PER_PAGE = 30
 
@@ -54,7 +54,9 @@ def _reference_list(request, model, template, search_fields, *, related, chains)
         obj.can_change = obj.pk in changeable
     return render(request, template, {"form": form, "page": page, "can_add": may(request.user, ADD, model),
                                       "filtered": bool(request.GET.get("q") or request.GET.get("region")),
-                                      "active": "people" if model is Person else "departments"})
+                                      "active": "people" if model is Person else "departments",
+                                      "export_url": f"/api/v1/{'people' if model is Person else 'departments'}/export",
+                                      "export_query": export_query(request)})
 
 
 def _create(request, model, form_class, *, title, list_url, message):

@@ -114,8 +114,18 @@ class EnterpriseIn(Schema):
 
 _fields = ["uscc", "name", "short_name", "region", "address", "founded_on", "is_above_scale", "contact_name",
            "contact_phone", "description"]
+# The enterprise list as the import template has it (so an export can be edited and imported again).
+ENTERPRISE_COLUMNS = [
+    ("uscc", "统一社会信用代码"), ("name", "企业名称"), ("short_name", "简称"), ("region__name", "所在区县"),
+    ("address", "地址"), ("founded_on", "成立日期"), ("is_above_scale", "规上企业"),
+    (lambda e: "、".join(m.chain.name for m in e.memberships.all()), "产业链"),
+    (lambda e: "、".join(m.get_role_display() for m in e.memberships.all()), "链上角色"),
+    ("contact_name", "联系人"), ("contact_phone", "联系电话"),
+]
+
 crud(
     router, Enterprise, out=EnterpriseOut, name="Enterprise", path="/enterprises", tags=["企业"],
+    export_columns=ENTERPRISE_COLUMNS,
     fields=_fields, filters=EnterpriseFilters, queryset=queries.enterprises_with_details,
     apply_filters=lambda qs, p, user: queries.search(qs, user=user, q=p.q, chain=p.chain, uscc_code=p.uscc,
                                                      qualification=p.qualification, region=p.region,

@@ -17,7 +17,7 @@ from chainchief.enterprises.forms import (
     DeleteForm, EnterpriseFilterForm, EnterpriseForm, MembershipForm, NewEnterpriseForm,
 )
 from chainchief.enterprises.models import Enterprise, Membership
-from chainchief.web.forms import edit_page, model_data, save_with
+from chainchief.web.forms import edit_page, export_query, model_data, save_with
 
 PER_PAGE = 20
 
@@ -32,6 +32,7 @@ def enterprise_list(request):
     return render(request, "enterprises/list.html", {
         "form": form, "page": page, "filtered": filtered,
         "can_add": may(request.user, ADD, Enterprise),
+        "export_url": "/api/v1/enterprises/export", "export_query": export_query(request),
     })
 
 

@@ -11,7 +11,6 @@ from ninja.files import UploadedFile
 from chainchief.core.api_crud import paginate
 from chainchief.core.permissions import VIEW
 from chainchief.imports import kinds, services, workbooks
-from chainchief.imports.export import export_response
 
 router = Router(tags=["数据导入"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -153,35 +152,3 @@ def import_errors(request, pk: int):
     data = workbooks.with_errors(services.file_path(batch), batch.errors, batch.header_row)
     name = batch.file_name.rsplit(".", 1)[0]
     return FileResponse(data, as_attachment=True, filename=f"{name}-错误明细.xlsx", content_type=XLSX)
-
-
-class ExportParams(Schema):
-    format: str = "xlsx"
-    q: str | None = None
-    chain: int | None = None
-    uscc: str | None = None
-    qualification: str | None = None
-    region: int | None = None
-    above_scale: bool | None = None
-    role: str | None = None
-
-
-ENTERPRISE_COLUMNS = [
-    ("uscc", "统一社会信用代码"), ("name", "企业名称"), ("short_name", "简称"), ("region__name", "所在区县"),
-    ("address", "地址"), ("founded_on", "成立日期"), ("is_above_scale", "规上企业"),
-    (lambda e: "、".join(m.chain.name for m in e.memberships.all()), "产业链"),
-    (lambda e: "、".join(m.get_role_display() for m in e.memberships.all()), "链上角色"),
-    ("contact_name", "联系人"), ("contact_phone", "联系电话"),
-]
-
-
-@router.get("/enterprises/export", summary="导出企业名录（xlsx/csv）", operation_id="export_enterprises",
-            tags=["企业"])
-def export_enterprises(request, params: Query[ExportParams]):
-    from chainchief.enterprises import queries
-
-    qs = queries.enterprises_with_details(request.auth)
-    qs = queries.search(qs, user=request.auth, q=params.q, chain=params.chain, uscc_code=params.uscc,
-                        qualification=params.qualification, region=params.region, above_scale=params.above_scale,
-                        role=params.role)
-    return export_response(qs.iterator(chunk_size=2000), ENTERPRISE_COLUMNS, params.format, "企业名录")

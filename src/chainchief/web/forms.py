@@ -121,3 +121,10 @@ def edit_page(request, obj, form_class, *, title, done_url, back_url, back_label
             return redirect(done_url)
     return render(request, "web/form_page.html",
                   {"form": form, "title": title, "back_url": back_url, "back_label": back_label})
+
+
+def export_query(request):
+    """The list page's filters as the query of its API export (no page number, no empty fields)."""
+    from urllib.parse import urlencode
+
+    return urlencode([(k, v) for k, v in request.GET.items() if v and k != "page"])

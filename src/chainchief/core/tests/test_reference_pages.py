@@ -83,3 +83,31 @@ def test_read_only_roles_see_but_do_not_change(login, username):
     assert c.post(f"/people/{person.pk}/edit/", {"name": "x", "title": "x", "region": person.region_id}
                   ).status_code in (403, 404)
     assert Person.objects.get(pk=person.pk).name != "x"
+
+
+def test_a_list_page_exports_what_it_shows(login):
+    """The export links carry the page's filters (not its page number or empty fields) to the API's export."""
+    import html
+    import io
+    import re
+    from urllib.parse import quote
+
+    import openpyxl
+
+    from chainchief.enterprises.models import Enterprise
+
+    c = login("coordinator")
+    body = text(c.get("/people/", {"q": "市长", "region": "", "page": "1"}))
+    link = f"/api/v1/people/export?q={quote('市长')}&amp;format=xlsx"
+    assert link in body
+    ws = openpyxl.load_workbook(io.BytesIO(b"".join(c.get(html.unescape(link)).streaming_content))).active
+    shown = int(re.search(r"共 (\d+) 人", body).group(1))
+    assert ws.max_row - 1 == shown == Person.objects.filter(title__icontains="市长").count()
+    assert [cell.value for cell in ws[1]][:6] == ["ID", "名称", "职务", "部门", "区域", "电话"]
+    assert ws.cell(2, 5).value == "潍坊市"  # the region by its name, not its id
+    power = chain("动力装备")
+    body = text(c.get("/enterprises/", {"chain": power.pk, "above_scale": "", "q": ""}))
+    link = re.search(r'href="(/api/v1/enterprises/export\?[^"]*format=csv)"', body).group(1)
+    assert "above_scale" not in link and f"chain={power.pk}" in link
+    rows = b"".join(c.get(html.unescape(link)).streaming_content).decode("utf-8-sig").strip().splitlines()
+    assert len(rows) - 1 == Enterprise.objects.filter(memberships__chain=power).distinct().count()

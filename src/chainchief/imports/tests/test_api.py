@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from chainchief.enterprises.models import Enterprise
-from chainchief.imports.export import export_rows
+from chainchief.core.export import export_rows
 from chainchief.imports.tests.helpers import bad_uscc, new_uscc, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +100,40 @@ def test_export_rows_escapes_in_both_formats():
     ws = openpyxl.load_workbook(export_rows(rows, cols, "xlsx")).active
     assert ws.cell(2, 1).value == "=1+1" and ws.cell(2, 1).data_type == "s" and ws.cell(2, 1).quotePrefix
     assert ws.cell(2, 3).value == -2
+
+
+def _sheet(response):
+    assert response.status_code == 200, response.content[:300]
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+
+
+def test_every_api_list_exports_with_its_filters_and_scope(api):
+    from chainchief.chains.models import Chain
+    from chainchief.enterprises.models import Membership
+
+    ws = _sheet(api("coordinator").get("/api/v1/chains/export"))
+    headings = [c.value for c in ws[1]]
+    assert {"名称", "链长", "牵头部门", "配合部门", "企业数"} <= set(headings) and "version" not in headings
+    assert ws.max_row - 1 == Chain.objects.count()
+    power = Chain.objects.get(name="动力装备")
+    row = {h: c.value for h, c in zip(headings, next(r for r in ws.iter_rows(min_row=2) if r[1].value == "动力装备"))}
+    assert row["牵头部门"] == power.departments.get(is_lead=True).department.name
+    assert "市长" not in (row["链长"] or "") and power.roles.get(kind="chief").person.name in row["链长"]
+    one = _sheet(api("coordinator").get("/api/v1/chains/export?q=动力装备"))
+    assert one.max_row == 2
+    mine = _sheet(api("enterprise").get("/api/v1/memberships/export"))
+    own = Membership.objects.filter(enterprise__scoped_users__username="enterprise").count()
+    assert mine.max_row - 1 == own < Membership.objects.count()
+    r = api("coordinator").get("/api/v1/people/export?format=csv")
+    rows = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][:3] == ["ID", "名称", "职务"] and len(rows) > 2
+    assert api("coordinator").get("/api/v1/people/export?format=pdf").status_code == 400
+    assert api().get("/api/v1/people/export").status_code == 401
+
+
+def test_an_exported_cell_that_looks_like_a_formula_stays_text(api):
+    from chainchief.core.models import Person, Region
+
+    Person.objects.create(name="=cmd|' /C calc'!A0", title="@SUM(1)", region=Region.objects.get(code="370700"))
+    ws = _sheet(api("coordinator").get("/api/v1/people/export?q=cmd"))
+    assert ws.max_row == 2 and ws.cell(2, 2).value == "=cmd|' /C calc'!A0" and ws.cell(2, 2).quotePrefix

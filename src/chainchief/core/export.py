@@ -98,3 +98,65 @@ def export_response(rows, columns, fmt, filename):
     fmt = fmt if fmt in FORMATS else "xlsx"
     return FileResponse(export_rows(rows, columns, fmt), as_attachment=True, filename=f"{filename}.{fmt}",
                         content_type=FORMATS[fmt])
+
+
+# Headings of an API schema's computed fields (the model's own fields are headed by their verbose names).
+COMPUTED_LABELS = {"tier_name": "层级", "chiefs": "链长", "lead_department": "牵头部门",
+                   "supporting_departments": "配合部门", "enterprise_count": "企业数", "kind_label": "角色",
+                   "status_label": "状态", "role_label": "链上角色"}
+SKIPPED = {"version"}
+
+
+def flat(value):
+    """A value of an API schema as one cell: a related object by its name, a list joined with 、."""
+    if isinstance(value, dict):
+        if "name" in value:
+            return value["name"]
+        parts = [flat(v) for k, v in value.items() if k not in SKIPPED and k != "kind" and not k.endswith("id")]
+        return " ".join(str(p) for p in parts if p not in (None, ""))
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(flat(v)) for v in value if v not in (None, ""))
+    return value
+
+
+def related_fields(schema, model):
+    """The foreign keys an output schema gives as ``<name>_id``: exported by the related object's name."""
+    names = []
+    for name in schema.model_fields:
+        if name.endswith("_id"):
+            try:
+                field = model._meta.get_field(name.removesuffix("_id"))
+            except Exception:
+                continue
+            if field.is_relation and field.many_to_one:
+                names.append(field.name)
+    return names
+
+
+def schema_columns(schema, model):
+    """[(key, heading)] for exporting (object, dump of ``schema``) pairs of ``model``: the schema's fields in its
+    order, foreign keys by the related object's name, headed by the model's verbose names."""
+    related = set(related_fields(schema, model))
+    columns = []
+    for name in schema.model_fields:
+        if name in SKIPPED:
+            continue
+        base = name.removesuffix("_id")
+        label = COMPUTED_LABELS.get(name)
+        if label is None:
+            for candidate in (name, base):
+                try:
+                    label = str(model._meta.get_field(candidate).verbose_name)
+                    break
+                except Exception:
+                    continue
+        label = label or ("ID" if name == "id" else name)
+        if base in related:
+            columns.append((lambda row, base=base: _name_of(getattr(row[0], base)), label))
+        else:
+            columns.append((lambda row, name=name: flat(row[1].get(name)), label))
+    return columns
+
+
+def _name_of(obj):
+    return None if obj is None else getattr(obj, "name", None) or str(obj)
