@@ -177,7 +177,8 @@ def tier_list(request):
     changeable = set(ChainTier.objects.restrict(request.user, CHANGE).values_list("pk", flat=True))
     for tier in tiers:
         tier.can_change = tier.pk in changeable
-    return render(request, "chains/tier_list.html", {"tiers": tiers, "can_add": may(request.user, ADD, ChainTier)})
+    return render(request, "chains/tier_list.html", {"tiers": tiers, "can_add": may(request.user, ADD, ChainTier),
+                                                     "export_url": "/api/v1/tiers/export"})
 
 
 @login_required

@@ -79,3 +79,24 @@ def test_audit_log_cannot_be_changed(login, changed_chain):
     event = AuditEvent.objects.latest("id")
     assert c.post(f"/admin/audit/auditevent/{event.pk}/change/", {"username": "x"}).status_code == 403
     assert AuditEvent.objects.count() == before
+
+
+def test_export_has_every_row_the_filters_select(login, changed_chain):
+    import html
+    import io
+    import re
+
+    import openpyxl
+
+    c = login("coordinator")
+    body = c.get("/audit/", {"action": "update", "page": "2"}).content.decode()
+    link = html.unescape(re.search(r'href="(/audit/export/\?[^"]*format=xlsx)"', body).group(1))
+    assert "page=" not in link and "action=update" in link
+    ws = openpyxl.load_workbook(io.BytesIO(b"".join(c.get(link).streaming_content))).active
+    assert [cell.value for cell in ws[1]][:3] == ["时间", "用户名", "操作"]
+    assert ws.max_row - 1 == AuditEvent.objects.filter(action="update").count() > 0
+    assert {row[2].value for row in ws.iter_rows(min_row=2)} == {"修改"}
+    newest = AuditEvent.objects.filter(action="update").latest("time")
+    assert ws.cell(2, 1).value.replace(microsecond=0) == timezone.localtime(newest.time).replace(
+        tzinfo=None, microsecond=0)  # local time, newest first
+    assert login("leader").get("/audit/export/").status_code == 403
