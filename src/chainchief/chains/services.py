@@ -1,6 +1,7 @@
 """Writes for chains: every one permission-checked, in one transaction, audited (through core.services)."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chainchief.chains import queries
 from chainchief.chains.models import ChainDepartment, ChainWorkItem, WorkStatus
@@ -11,9 +12,9 @@ from chainchief.core import services
 def set_work_item(user, chain, item, *, status, note="", evidence_url="", version=None):
     """Record a chain's status on one work-model item (creating the row on first use)."""
     if chain.region.work_model_id != item.work_model_id:
-        raise ValidationError({"item": "该事项不属于本区域的工作模式。"})
+        raise ValidationError({"item": _("该事项不属于本区域的工作模式。")})
     if status not in WorkStatus.values:
-        raise ValidationError({"status": f"状态应为 {'、'.join(WorkStatus.values)} 之一。"})
+        raise ValidationError({"status": _("状态应为 %(values)s 之一。") % {"values": _("、").join(WorkStatus.values)}})
     row = ChainWorkItem.objects.filter(chain=chain, item=item).first()
     data = {"status": status, "note": note, "evidence_url": evidence_url}
     if row is None:
@@ -26,7 +27,7 @@ def set_department(user, chain, department, *, is_lead=False):
     """Link a department to a chain, or change whether it leads. A new lead department takes the place of the
     old one, which stays on as a supporting department (a chain has one lead)."""
     if department.region_id not in queries.related_region_ids(chain):
-        raise ValidationError({"department": "部门应属于本产业链所在区域或其上级、下级区域。"})
+        raise ValidationError({"department": _("部门应属于本产业链所在区域或其上级、下级区域。")})
     if is_lead:
         for old in ChainDepartment.objects.select_for_update().filter(chain=chain, is_lead=True) \
                 .exclude(department=department):

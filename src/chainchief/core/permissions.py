@@ -6,6 +6,7 @@ writes with ``check`` before and after they change a row.
 """
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 
 from chainchief.accounts.models import Role
 from chainchief.core.access import AGGREGATE, AUDIT, CHAIN, ENTERPRISE, REFERENCE
@@ -141,7 +142,8 @@ def can(user, action, obj):
 
 def check(user, action, obj):
     if not can(user, action, obj):
-        raise PermissionDenied(f"无权{ACTION_LABELS[action]}该{obj._meta.verbose_name}。")
+        raise PermissionDenied(gettext("无权%(action)s该%(name)s。") % {
+            "action": ACTION_LABELS[action], "name": obj._meta.verbose_name})
 
 
 def may(user, action, model):
@@ -149,4 +151,6 @@ def may(user, action, model):
     return scope_for(user, model, action) is not None
 
 
-ACTION_LABELS = {VIEW: "查看", ADD: "新建", CHANGE: "修改", DELETE: "删除"}
+# The actions as a sentence names them ("无权修改该企业。", "You may not change this enterprise.").
+ACTION_LABELS = {VIEW: pgettext_lazy("权限", "查看"), ADD: pgettext_lazy("权限", "新建"),
+                 CHANGE: pgettext_lazy("权限", "修改"), DELETE: pgettext_lazy("权限", "删除")}

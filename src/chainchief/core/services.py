@@ -5,6 +5,7 @@ Domain services (``chains.services``, ``enterprises.services`` …) call these a
 """
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from chainchief.audit.models import AuditAction
 from chainchief.audit.services import record, snapshot
@@ -23,7 +24,7 @@ def _assign(obj, data):
     m2m = {}
     for name, value in data.items():
         if name in obj.SYSTEM_FIELDS:
-            raise ValidationError({name: "该字段不可修改。"})
+            raise ValidationError({name: _("该字段不可修改。")})
         field = obj._meta.get_field(name)
         if field.many_to_many:
             m2m[name] = value
@@ -55,7 +56,7 @@ def _check_related(user, obj, fields=None):
             continue
         target = getattr(obj, field.name)
         if target is not None and not can(user, VIEW, target):
-            raise ValidationError({field.name: f"所选{field.verbose_name}不存在或无权访问。"})
+            raise ValidationError({field.name: _("所选%(name)s不存在或无权访问。") % {"name": field.verbose_name}})
 
 
 def _save(obj, user, m2m):
@@ -64,7 +65,7 @@ def _save(obj, user, m2m):
         with transaction.atomic():
             obj.save()
     except IntegrityError as exc:
-        raise Conflict(f"与已有数据冲突：{exc}") from exc
+        raise Conflict(_("与已有数据冲突：%(error)s") % {"error": exc}) from exc
     for name, value in m2m.items():
         getattr(obj, name).set(value)
 
@@ -100,8 +101,8 @@ def update(user, obj, data, *, version=None):
     check(user, CHANGE, obj)
     obj = model._default_manager.select_for_update().get(pk=obj.pk)
     if version is not None and int(version) != obj.version:
-        raise Conflict(f"数据已被他人修改（当前版本 {obj.version}，提交版本 {version}），请刷新后重试。",
-                       current_version=obj.version)
+        raise Conflict(_("数据已被他人修改（当前版本 %(current)s，提交版本 %(sent)s），请刷新后重试。") % {
+            "current": obj.version, "sent": version}, current_version=obj.version)
     before, old = snapshot(obj), _values(obj)
     m2m = _assign(obj, data)
     _full_clean(obj)  # normalised values (a USCC typed differently, "1000" for 1000.00) compare as equal
@@ -130,7 +131,8 @@ def delete(user, obj, *, version=None):
     check(user, DELETE, obj)
     obj = model._default_manager.select_for_update().get(pk=obj.pk)
     if version is not None and int(version) != obj.version:
-        raise Conflict(f"数据已被他人修改（当前版本 {obj.version}），请刷新后重试。", current_version=obj.version)
+        raise Conflict(_("数据已被他人修改（当前版本 %(current)s），请刷新后重试。") % {"current": obj.version},
+                       current_version=obj.version)
     before = snapshot(obj)
     pk, text = obj.pk, str(obj)
     from django.db.models import ProtectedError, RestrictedError
@@ -140,7 +142,8 @@ def delete(user, obj, *, version=None):
             obj.delete()
     except (ProtectedError, RestrictedError) as exc:
         names = sorted({str(o._meta.verbose_name) for o in exc.args[1]})
-        raise Conflict(f"无法删除“{text}”：仍有关联的{'、'.join(names)}。") from exc
+        raise Conflict(_("无法删除“%(name)s”：仍有关联的%(related)s。") % {
+            "name": text, "related": _("、").join(names)}) from exc
     obj.pk = pk
     record(user, AuditAction.DELETE, obj, before=before, object_repr=text)
 
@@ -150,4 +153,5 @@ def raise_denied(action, model):
 
     from chainchief.core.permissions import ACTION_LABELS
 
-    raise PermissionDenied(f"无权{ACTION_LABELS[action]}{model._meta.verbose_name}。")
+    raise PermissionDenied(_("无权%(action)s%(name)s。") % {"action": ACTION_LABELS[action],
+                                                         "name": model._meta.verbose_name})

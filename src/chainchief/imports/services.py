@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chainchief.audit.models import AuditAction
 from chainchief.audit.services import record
@@ -41,7 +42,7 @@ def batches_for(user):
 
 def check_allowed(user, kind):
     if not kind.allowed(user):
-        raise PermissionDenied(f"无权导入{kind.label}。")
+        raise PermissionDenied(_("无权导入%(kind)s。") % {"kind": kind.label})
 
 
 def start(user, fileobj, file_name, kind_key) -> ImportBatch:
@@ -161,7 +162,7 @@ def run(batch, user=None, *, write=False, progress=None) -> ImportBatch:
                 _save_outcome(batch, sheet, header, out)
                 batch.status = BatchStatus.VALIDATED if out.ok else BatchStatus.PARSED
                 if write and not out.ok:
-                    batch.message = "存在错误，未导入任何数据。请修正后重新上传。"
+                    batch.message = _("存在错误，未导入任何数据。请修正后重新上传。")
                 batch.save()
     except FileError as exc:
         batch.status, batch.message, batch.finished_at = BatchStatus.FAILED, str(exc), timezone.now()
@@ -208,13 +209,14 @@ def _counts_text(batch):
 
 def _own(batch, user):
     if batch.user_id != user.pk and not user.is_superuser:
-        raise PermissionDenied("只能提交或撤销自己上传的导入批次。")
+        raise PermissionDenied(_("只能提交或撤销自己上传的导入批次。"))
 
 
 def commit(batch, user, progress=None) -> ImportBatch:
     _own(batch, user)
     if batch.status != BatchStatus.VALIDATED:
-        raise ValidationError(f"该批次当前状态为“{batch.get_status_display()}”，不能提交：请先完成校验并修正错误。")
+        raise ValidationError(_("该批次当前状态为“%(status)s”，不能提交：请先完成校验并修正错误。") % {
+            "status": batch.get_status_display()})
     return run(batch, user, write=True, progress=progress)
 
 
@@ -224,7 +226,8 @@ def rollback(batch, user) -> ImportBatch:
     _own(batch, user)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != BatchStatus.COMMITTED:
-        raise ValidationError(f"该批次当前状态为“{batch.get_status_display()}”，只有已导入的批次可以撤销。")
+        raise ValidationError(_("该批次当前状态为“%(status)s”，只有已导入的批次可以撤销。") % {
+            "status": batch.get_status_display()})
     kind = kinds_module.get(batch.kind)
     check_allowed(user, kind)
     if hasattr(kind, "rollback"):
@@ -245,16 +248,16 @@ def confirm_match(batch, user, key, enterprise_id):
 
     _own(batch, user)
     if batch.status not in (BatchStatus.PARSED, BatchStatus.VALIDATED):
-        raise ValidationError("该批次已处理完毕，无需确认。")
+        raise ValidationError(_("该批次已处理完毕，无需确认。"))
     entry = next((m for m in batch.matches if m["key"] == key), None)
     if entry is None:
-        raise ValidationError("没有该待确认的企业名称。")
+        raise ValidationError(_("没有该待确认的企业名称。"))
     if enterprise_id is not None:
         if enterprise_id not in {c["id"] for c in entry["candidates"]}:
-            raise ValidationError("所选企业不在候选范围内。")
+            raise ValidationError(_("所选企业不在候选范围内。"))
         enterprise = Enterprise.objects.restrict(user, VIEW).filter(pk=enterprise_id).first()
         if enterprise is None:
-            raise PermissionDenied("无权查看该企业。")
+            raise PermissionDenied(_("无权查看该企业。"))
         NameMatch.objects.update_or_create(name=key, defaults={"enterprise": enterprise, "confirmed_by": user})
         entry["confirmed"] = enterprise_id
     else:

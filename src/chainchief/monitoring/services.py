@@ -2,6 +2,7 @@
 pre-aggregated chain figures are refreshed in the same transaction."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chainchief.analytics.periods import Period
 from chainchief.core import services
@@ -24,9 +25,9 @@ def reportable_period(text):
     period = text if isinstance(text, Period) else parse_period(text)
     today = timezone.localdate()
     if period > Period(today.year, today.month):
-        raise ValidationError({"period": "不能填报未来月份的数据。"})
+        raise ValidationError({"period": _("不能填报未来月份的数据。")})
     if period.year < 2000:
-        raise ValidationError({"period": "期间过早，请核对年份。"})
+        raise ValidationError({"period": _("期间过早，请核对年份。")})
     return period
 
 
@@ -36,7 +37,7 @@ def record_stat(user, enterprise, period, values, *, version=None):
     period = reportable_period(period)
     unknown = set(values) - set(MonthlyStat.FIGURES)
     if unknown:
-        raise ValidationError({name: "未知指标。" for name in unknown})
+        raise ValidationError({name: _("未知指标。") for name in unknown})
     row = MonthlyStat.objects.filter(enterprise=enterprise, period=period.first_day).first()
     if row is None:
         row = services.create(user, MonthlyStat, {"enterprise": enterprise, "period": period.first_day, **values})

@@ -182,3 +182,23 @@ def test_set_membership_and_work_item_services(chains):
         set_work_item(_user("dept"), power, item, status="missing", version=current.version)
     with pytest.raises(ValidationError):
         set_work_item(_user("dept"), power, item, status="unknown")
+
+
+def test_messages_follow_the_interface_language(demo_db):
+    """Service errors reach English users in English; Chinese stays the default."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied
+    from django.utils import translation
+
+    from chainchief.chains.models import Chain
+    from chainchief.core import services
+
+    chain = Chain.objects.order_by("pk").first()
+    coordinator, leader = (get_user_model().objects.get(username=n) for n in ("coordinator", "leader"))
+    with translation.override("en"):
+        with pytest.raises(services.Conflict, match="Someone else changed this meanwhile"):
+            services.update(coordinator, chain, {"description": "x"}, version=chain.version + 1)
+        with pytest.raises(PermissionDenied, match="You may not change"):
+            services.update(leader, chain, {"description": "x"})
+    with pytest.raises(services.Conflict, match="数据已被他人修改"):
+        services.update(coordinator, chain, {"description": "x"}, version=chain.version + 1)
