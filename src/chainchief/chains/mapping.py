@@ -196,6 +196,7 @@ def _subtree_members(segments, own):
     def collect(pk):
         if pk in memo:
             return memo[pk]
+        memo[pk] = {}  # a loop of parents (which the model refuses) ends here instead of recursing forever
         rows = dict(own.get(pk, {}))
         for child in children.get(pk, ()):
             rows.update(collect(child))
@@ -372,9 +373,12 @@ def _subtree_ids(pk, segments, per_segment):
     children = defaultdict(list)
     for seg in segments:
         children[seg.parent_id].append(seg.pk)
-    out, stack = set(), [pk]
+    out, stack, seen = set(), [pk], set()
     while stack:
         cur = stack.pop()
+        if cur in seen:
+            continue
+        seen.add(cur)
         out |= per_segment.get(cur, set())
         stack.extend(children.get(cur, ()))
     return out

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from chainchief.chains.models import ChainDepartment, ChainRole
 from chainchief.core import services
 from chainchief.core.forms import DepartmentForm, PersonForm, ReferenceSearchForm
 from chainchief.core.models import Department, Person
@@ -34,9 +35,12 @@ def _next(request, default):
 
 
 def _reference_list(request, model, template, search_fields, *, related, chains):
-    """A searchable, paged list of ``model`` (people or departments) with the chains each serves."""
+    """A searchable, paged list of ``model`` (people or departments) with the chains each serves (those the user
+    may see: ``chains`` is (relation, model) of the roles or links)."""
     form = ReferenceSearchForm(request.GET or None, user=request.user)
-    qs = model.objects.restrict(request.user, VIEW).select_related(*related).prefetch_related(chains)
+    relation, link_model = chains
+    links = Prefetch(relation, link_model.objects.restrict(request.user, VIEW).select_related("chain"))
+    qs = model.objects.restrict(request.user, VIEW).select_related(*related).prefetch_related(links)
     if form.is_valid():
         q = form.cleaned_data["q"].strip()
         if q:
@@ -76,7 +80,7 @@ def _create(request, model, form_class, *, title, list_url, message):
 @login_required
 def people(request):
     return _reference_list(request, Person, "core/people.html", ("name", "title", "department__name", "phone"),
-                           related=("region", "department"), chains="chain_roles__chain")
+                           related=("region", "department"), chains=("chain_roles", ChainRole))
 
 
 @login_required
@@ -96,7 +100,7 @@ def person_edit(request, pk):
 @login_required
 def departments(request):
     return _reference_list(request, Department, "core/departments.html", ("name", "short_name"),
-                           related=("region",), chains="chain_links__chain")
+                           related=("region",), chains=("chain_links", ChainDepartment))
 
 
 @login_required

@@ -126,19 +126,27 @@ def parse_date(value) -> date | None:
     if isinstance(value, date):
         return value
     s = text(value)
-    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?" + _TIME, s)
+    m = re.fullmatch(_DATE + _TIME, s)
     if not m:
         raise CellError("日期格式应为 YYYY-MM-DD。")
     try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return date(*_ymd(m))
     except ValueError:
         raise CellError("日期无效。") from None
 
 
 # The time a date cell read as text carries ("2024-03-01 00:00:00"); a date names its day, or its month.
 _TIME = r"(?:[ T]?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+# A date with one separator throughout, or 年 月 日: "2021年1-6" is no date (it is a period of months).
+_DATE = r"(?:(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})|(?P<y2>\d{4})年(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日?)"
+def _ymd(match):
+    """(year, month, day) of a match of _DATE (whichever of its two forms matched)."""
+    g = match.groupdict()
+    return tuple(int(g[k] or g[k + "2"]) for k in ("y", "m", "d"))
+
+
 _PERIOD_RES = [
-    re.compile(r"(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月]\d{1,2}日?" + _TIME),  # a date: its month
+    re.compile(_DATE + _TIME),  # a date: its month
     re.compile(r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*月?(?:份)?"),  # 2021-06, 2021年6月, 2021/6
     # 2021年1-6月, 2021年1—6月, 2021年1至6月 (YTD label: the period is the last month)
     re.compile(r"(?P<y>\d{4})\s*年?\s*1\s*(?:-|—|–|~|～|至|到)+\s*(?P<m>\d{1,2})\s*月(?:累计)?"),
@@ -164,7 +172,7 @@ def parse_period(value, year=None) -> date:
     for rx in _PERIOD_RES:
         hit = rx.fullmatch(s)
         if hit:
-            y, m = int(hit.group("y")), int(hit.group("m"))
+            y, m = _ymd(hit)[:2] if "sep" in rx.groupindex else (int(hit.group("y")), int(hit.group("m")))
             break
     else:
         if re.fullmatch(r"\d{6}", s):  # 202106

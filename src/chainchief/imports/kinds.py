@@ -14,9 +14,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
-from chainchief.core.permissions import ADD, CHANGE, can, may, rebase_q, scope_q
+from chainchief.core.permissions import ADD, CHANGE, VIEW, can, may, rebase_q, scope_q
 from chainchief.imports.fields import (CENT, MONEY_UNITS, CellError, Column, is_empty, normalise_name,
                                        parse_bool, parse_date, parse_decimal, parse_int, parse_period, parse_year,
                                        text)
@@ -133,13 +134,14 @@ def _parse_cell(column, raw, unit):
 
 
 class ChainNames:
-    """Chains found by what a sheet calls them: the name, the short name, with or without “产业链”."""
+    """The chains a user may see, found by what a sheet calls them: the name, the short name, with or without
+    “产业链”. A chain out of sight is unknown, as a page of it would be not found."""
 
-    def __init__(self):
+    def __init__(self, user):
         from chainchief.chains.models import Chain
 
         self.by_name = {}
-        for chain in Chain.objects.all():
+        for chain in Chain.objects.restrict(user, VIEW):
             for n in (chain.name, chain.short_name, chain.name.removesuffix("产业链")):
                 if n:
                     self.by_name.setdefault(normalise_name(n), chain)
@@ -243,7 +245,7 @@ class Enterprises(Kind):
 
         out, header, user = ctx.out, ctx.header, ctx.user
         index = EnterpriseIndex()
-        chains = ChainNames()
+        chains = ChainNames(user)
         regions = {}
         for region in Region.objects.all():
             regions.setdefault(normalise_name(region.name), region)
@@ -898,7 +900,7 @@ class Placements(Kind):
 
         out, header, user = ctx.out, ctx.header, ctx.user
         index = EnterpriseIndex()
-        chains = ChainNames()
+        chains = ChainNames(user)
         segments = {(s.chain_id, normalise_name(s.name)): s for s in Segment.objects.all()}
         where = {name: m.where for name, m in header.by_name().items()}
         writer = RowWriter(ctx.batch, user, out)
@@ -1007,7 +1009,7 @@ class Segments(Kind):
         from chainchief.chains.models import Segment
 
         out, header, user = ctx.out, ctx.header, ctx.user
-        chains = ChainNames()
+        chains = ChainNames(user)
         where = {name: m.where for name, m in header.by_name().items()}
         rows, seen = [], {}
         for row, cells in ctx.data:  # read and check every row first: a parent may come after its child
@@ -1024,11 +1026,11 @@ class Segments(Kind):
             seen[item["key"]] = row
             rows.append(item)
         ids = {item["chain"].pk for item in rows}
-        existing = {(seg.chain_id, normalise_name(seg.name)): seg
-                    for seg in Segment.objects.filter(chain_id__in=ids).select_related("parent")}
+        existing = {(seg.chain_id, normalise_name(seg.name)): seg for seg in Segment.objects.filter(chain_id__in=ids)}
         writer = RowWriter(ctx.batch, user, out)
+        failed = set()  # keys of rows with an error
         for item in self._parents_first(rows, out, where):
-            self._write(item, existing, writer, out, where, user)
+            self._write(item, existing, writer, out, where, user, failed)
         writer.flush()
         out.preview.sort(key=lambda p: p["row"])
 
@@ -1086,19 +1088,38 @@ class Segments(Kind):
                 yield item
             pending = [item for item in pending if item["key"] not in done]
 
-    def _write(self, item, existing, writer, out, where, user):
+    @staticmethod
+    def _restage_below(seg, writer, existing, row):
+        from chainchief.chains.models import Segment
+
+        for child in Segment.objects.filter(parent=seg):
+            writer.update(child, {"stage": seg.stage}, row)
+            existing[(child.chain_id, normalise_name(child.name))] = child
+            Segments._restage_below(child, writer, existing, row)
+
+    def _write(self, item, existing, writer, out, where, user, failed):
         from chainchief.chains.models import Segment
 
         row, data = item["row"], dict(item["data"])
+        seg = existing.get(item["key"])
         if item["parent"] is not None:
-            parent = existing.get(item["parent"])
-            if parent is None:
+            known = existing.get(item["parent"])
+            if known is None:
                 out.error(row, where["parent"], item["parent_name"],
+                          f"上级环节“{item['parent_name']}”所在行有错误。" if item["parent"] in failed else
                           f"产业链“{item['chain'].name}”中没有环节“{item['parent_name']}”。")
+                failed.add(item["key"])
                 return
+            # as stored now, not as first read: rows above may have moved it (the model's check against a loop
+            # of parents walks up from here)
+            parent = Segment.objects.get(pk=known.pk)
             data["parent"] = parent
             data.setdefault("stage", parent.stage)
-        seg = existing.get(item["key"])
+        elif seg is not None and seg.parent_id is not None and data.get("stage") not in (None, seg.stage):
+            out.error(row, where["stage"], item["values"].get("stage"),
+                      "下级环节随上级环节所在位置；请同时填写新的上级环节，或在图谱中先把它移到顶层。")
+            failed.add(item["key"])
+            return
         try:
             with transaction.atomic():
                 if seg is None:
@@ -1115,6 +1136,8 @@ class Segments(Kind):
                         if not can(user, CHANGE, seg):
                             raise PermissionDenied(f"无权修改产业链“{item['chain'].name}”的环节。")
                         writer.update(seg, changed, row)
+                        if "stage" in changed:  # the segments below move along, as on the map
+                            self._restage_below(seg, writer, existing, row)
                         action = "updated"
                     else:
                         action = "unchanged"
@@ -1127,8 +1150,10 @@ class Segments(Kind):
                 for col, msg in _messages(exc, self.labels) if isinstance(exc, ValidationError) else [("", str(exc))]:
                     out.error(row, col, None, msg)
             writer.changes = [c for c in writer.changes if c.row != row]
-            if item["key"] in existing:  # an update rolled back: the object in hand goes back to the stored row
-                existing[item["key"]].refresh_from_db()
+            failed.add(item["key"])
+            for key, obj in existing.items():  # what the savepoint undid goes back to the stored rows
+                if obj.chain_id == item["chain"].pk:
+                    obj.refresh_from_db()
             return
         existing[item["key"]] = seg
         setattr(out, action, getattr(out, action) + 1)
@@ -1181,7 +1206,12 @@ def rollback_orm(batch):
         if obj is None:
             continue
         if c.action == ImportRowChange.CREATE:
-            obj.delete()
+            try:
+                with transaction.atomic():
+                    obj.delete()
+            except (ProtectedError, RestrictedError) as exc:  # used since: e.g. a segment that now has enterprises
+                used = sorted({str(o._meta.verbose_name) for o in exc.args[1]})
+                raise ValidationError(f"无法撤销：本批次新增的“{obj}”已被{'、'.join(used)}引用，请先解除引用。") from exc
         else:
             fields = {f.attname: f for f in model._meta.concrete_fields}
             for name, value in (c.before or {}).items():

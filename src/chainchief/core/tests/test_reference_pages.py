@@ -111,3 +111,17 @@ def test_a_list_page_exports_what_it_shows(login):
     assert "above_scale" not in link and f"chain={power.pk}" in link
     rows = b"".join(c.get(html.unescape(link)).streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(rows) - 1 == Enterprise.objects.filter(memberships__chain=power).distinct().count()
+
+
+def test_the_chains_shown_beside_people_are_those_the_reader_may_see(login):
+    from django.contrib.auth import get_user_model
+
+    from chainchief.chains.models import Chain
+    from chainchief.core.permissions import VIEW
+
+    reader = get_user_model().objects.get(username="enterprise")
+    hidden = Chain.objects.exclude(pk__in=Chain.objects.restrict(reader, VIEW)).order_by("pk").first()
+    assert f"{hidden.name}总链长" in text(login("coordinator").get("/people/"))
+    body = text(login("enterprise").get("/people/"))
+    assert f"{hidden.name}总链长" not in body and f"{hidden.name}（牵头）" not in text(
+        login("enterprise").get("/departments/"))

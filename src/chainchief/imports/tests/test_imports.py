@@ -290,3 +290,14 @@ def test_a_period_that_is_no_month_is_refused():
     for raw in ("2024-13-01", "2024-03-01 25", "下月"):
         with pytest.raises(CellError):
             parse_period(raw)
+
+
+@pytest.mark.parametrize("raw", ["2021年1-6", "2021.1-6", "2021/1-12", "2021-3/5"])
+def test_mixed_separators_are_no_date(raw):
+    """“2021年1-6” (a period of months written without 月) must not be read as 6 January."""
+    from chainchief.imports.fields import CellError, parse_date, parse_period
+
+    with pytest.raises(CellError):
+        parse_period(raw)
+    with pytest.raises(CellError):
+        parse_date(raw)

@@ -96,3 +96,45 @@ def test_the_template_names_the_columns(demo_db, client):
     assert r.status_code == 200
     ws = openpyxl.load_workbook(__import__("io").BytesIO(b"".join(r.streaming_content))).active
     assert [c.value for c in ws[2]][:4] == ["产业链", "环节", "环节位置", "上级环节"]
+
+
+def _segment(chain, name, stage="upstream", parent=None):
+    return Segment.objects.create(chain=chain, name=name, stage=stage, parent=parent)
+
+
+def test_a_loop_of_parents_is_refused_even_across_rows(demo_db):
+    """Each row alone is fine; together the rows would close a loop (S → V → U → W → S)."""
+    power = Chain.objects.get(name="动力装备")
+    s, u = _segment(power, "环节S"), _segment(power, "环节U")
+    _segment(power, "环节V", parent=u)
+    _segment(power, "环节W", parent=s)
+    sheet = [HEADER, ["动力装备", "环节U", "", "环节W", "", ""], ["动力装备", "环节S", "", "环节V", "", ""]]
+    batch = services.run(dry(xlsx(sheet)), user("coordinator"), write=True)
+    assert batch.status != BatchStatus.COMMITTED
+    assert [(e["row"], "下级环节之下" in e["message"]) for e in batch.errors] == [(3, True)]
+    assert Segment.objects.get(pk=s.pk).parent_id is None and Segment.objects.get(pk=u.pk).parent_id is None
+
+
+def test_a_moved_segment_takes_its_children_along_and_rollback_restores_them(demo_db):
+    power = Chain.objects.get(name="动力装备")
+    x = _segment(power, "环节X")
+    y = _segment(power, "环节Y", parent=x)
+    z = _segment(power, "环节Z", parent=y)
+    batch = services.commit(dry(xlsx([HEADER, ["动力装备", "环节X", "中游", "", "", ""]])), user("coordinator"))
+    assert batch.status == BatchStatus.COMMITTED
+    assert {s.name: s.stage for s in Segment.objects.filter(pk__in=[x.pk, y.pk, z.pk])} == {
+        "环节X": "midstream", "环节Y": "midstream", "环节Z": "midstream"}
+    services.rollback(batch, user("coordinator"))
+    assert set(Segment.objects.filter(pk__in=[x.pk, y.pk, z.pk]).values_list("stage", flat=True)) == {"upstream"}
+    lone = dry(xlsx([HEADER, ["动力装备", "环节Y", "下游", "", "", ""]]))  # a child cannot leave its parent's stage
+    assert [e["row"] for e in lone.errors] == [2] and "随上级环节" in lone.errors[0]["message"]
+
+
+def test_rollback_of_a_segment_in_use_is_refused_with_a_message(demo_db, client):
+    power = Chain.objects.get(name="动力装备")
+    batch = services.commit(dry(xlsx([HEADER, ["动力装备", "新环节丙", "上游", "", "", ""]])), user("coordinator"))
+    _segment(power, "其下环节", parent=Segment.objects.get(chain=power, name="新环节丙"))
+    client.force_login(user("coordinator"))
+    r = client.post(f"/imports/{batch.pk}/rollback/", follow=True)
+    assert r.status_code == 200 and "无法撤销" in r.content.decode()
+    assert Segment.objects.filter(chain=power, name="新环节丙").exists()
