@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,6 +8,12 @@ def _install_stamps(sender, using, **kwargs):
     from chainchief.core import stamps
 
     stamps.install(using)
+
+
+def _lift_column_triggers(sender, using, **kwargs):
+    from chainchief.core import stamps
+
+    stamps.lift_column_triggers(using)
 
 
 class CoreConfig(AppConfig):
@@ -18,6 +24,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         # After every migrate (and every test database flush): the cache stamp's row and triggers.
         post_migrate.connect(_install_stamps, sender=self, dispatch_uid="chainchief.core.stamps")
+        # Before it: the triggers that name columns, which PostgreSQL would not let a migration alter or drop.
+        pre_migrate.connect(_lift_column_triggers, sender=self, dispatch_uid="chainchief.core.stamps.lift")
         # Every statement on every connection: writes publish the new stamp once they commit.
         from chainchief.core import stamps
 

@@ -33,7 +33,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
 # What cached reads are computed from: the users, their scopes (regions, chain roles, lead departments, people's
 # logins, users' chains and enterprises) and the cockpit (chains, tiers, pre-aggregated figures, targets, rules).
@@ -63,14 +63,19 @@ def watched_tables():
     return [_table(label) for label in WATCHED]
 
 
-def _watched_columns(label):
-    """The columns of ``label``'s table whose updates change the token; [] for every column."""
+def _watched_columns(label, connection):
+    """The columns of ``label``'s table whose updates change the token; [] for every column. Only columns the
+    table has already (a migrate to an earlier state may leave a model's newer columns out)."""
     from django.apps import apps
 
     skip = UNWATCHED_COLUMNS.get(label)
     if not skip:
         return []
-    return [f.column for f in apps.get_model(label)._meta.concrete_fields if f.column not in skip]
+    table = _table(label)
+    with connection.cursor() as cur:
+        present = {c.name for c in connection.introspection.get_table_description(cur, table)}
+    return [f.column for f in apps.get_model(label)._meta.concrete_fields if f.column not in skip and
+            f.column in present]
 
 
 def _update_of(columns, connection):
@@ -280,9 +285,11 @@ def install(using=DEFAULT_DB_ALIAS):
     if Stamp._meta.db_table not in existing:
         return
     Stamp.objects.using(using).get_or_create(pk=STAMP_ID, defaults={"token": uuid.uuid4().hex})
-    tables = [(_table(label), _watched_columns(label)) for label in WATCHED if _table(label) in existing]
+    tables = [(_table(label), _watched_columns(label, connection)) for label in WATCHED if _table(label) in existing]
     stamp, q = Stamp._meta.db_table, connection.ops.quote_name
-    with connection.cursor() as cur:
+    with transaction.atomic(using=using), connection.cursor() as cur:
+        # A new token: writes made while the triggers were lifted (during a migrate) count as changes too.
+        cur.execute(f"UPDATE {stamp} SET token = %s WHERE id = %s", [uuid.uuid4().hex, STAMP_ID])
         if connection.vendor == "postgresql":
             cur.execute(f"""
                 CREATE OR REPLACE FUNCTION {TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -314,6 +321,19 @@ def install(using=DEFAULT_DB_ALIAS):
                     cur.execute(sql)
         else:
             raise NotImplementedError(f"cache stamps need triggers for {connection.vendor}")
+
+
+def lift_column_triggers(using=DEFAULT_DB_ALIAS):
+    """Drop the triggers that list columns (UPDATE OF …) before a migrate: PostgreSQL refuses to alter the type of
+    a column a trigger names, or to drop it. ``install`` makes them again after the migrate."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return  # SQLite remakes a table to alter it, dropping its triggers with it
+    existing = set(connection.introspection.table_names())
+    with connection.cursor() as cur:
+        for label in UNWATCHED_COLUMNS:
+            if _table(label) in existing:
+                cur.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {connection.ops.quote_name(_table(label))}")
 
 
 def _pg_triggers(cur):

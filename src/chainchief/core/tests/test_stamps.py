@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from chainchief.core import stamps
 
@@ -214,8 +215,6 @@ def test_signing_in_leaves_cached_values_alone(token, client):
 
 def test_install_remakes_a_trigger_that_watches_other_columns(token):
     """An older trigger on the users' table that fires on every update is replaced by one that skips last_login."""
-    from django.utils import timezone
-
     from chainchief.accounts.models import User
     from chainchief.core.models import Stamp
 
@@ -240,3 +239,27 @@ def test_install_remakes_a_trigger_that_watches_other_columns(token):
     User.objects.filter(username="chief").update(is_active=True)
     assert token() != before
     assert stamps.installed_tables() == set(stamps.watched_tables())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL ties a trigger's UPDATE OF to the columns")
+def test_a_migration_may_alter_a_column_a_stamp_trigger_names(token):
+    """Before a migrate the triggers that list columns are lifted (PostgreSQL would refuse to alter those columns);
+    after it they are made again, and the token changes (writes made meanwhile count)."""
+    from django.db import DatabaseError
+
+    from chainchief.accounts.models import User
+
+    users = User._meta.db_table
+    with pytest.raises(DatabaseError), transaction.atomic():
+        with connection.cursor() as cur:
+            cur.execute(f"ALTER TABLE {users} ALTER COLUMN first_name TYPE varchar(200)")
+    stamps.lift_column_triggers()
+    with connection.cursor() as cur:
+        cur.execute(f"ALTER TABLE {users} ALTER COLUMN first_name TYPE varchar(200)")
+    before = token()
+    stamps.install()
+    assert token() != before
+    assert stamps.installed_tables() == set(stamps.watched_tables())
+    before = token()
+    User.objects.filter(username="chief").update(last_login=timezone.now())
+    assert token() == before

@@ -57,3 +57,17 @@ def test_an_enterprise_named_by_new_statistics_is_locked_against_deletion(demo_d
             other.execute(f"DELETE FROM {Enterprise._meta.db_table} WHERE id = %s", [ent.pk])
     finally:
         other.close()
+
+
+def test_enterprises_are_deleted_under_read_committed_only(demo_db):
+    """Under REPEATABLE READ the check could miss statistics committed meanwhile: such a delete is refused."""
+    ent = Enterprise.objects.filter(stats__isnull=True).order_by("pk").first()
+    db = settings.DATABASES["default"]
+    other = psycopg.connect(host=db["HOST"] or None, port=db["PORT"] or None, dbname=connection.settings_dict["NAME"],
+                            user=db["USER"] or None, password=db["PASSWORD"] or None)  # rolled back on close
+    try:
+        other.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        with pytest.raises(psycopg.errors.FeatureNotSupported, match="READ COMMITTED"):
+            other.execute(f"DELETE FROM {Enterprise._meta.db_table} WHERE id = %s", [ent.pk])
+    finally:
+        other.close()
