@@ -147,7 +147,8 @@ class MonthlyBulk:
             for row, cells in self.ctx.data:
                 c0 = cells[0] if cells else None
                 total = "f"
-                if type(c0) is not str or len(c0) <= 16:  # cheap test first: a USCC in column A is no total
+                # cheap test first: a USCC in column A is no total (nor a long run of spaces: a blank cell)
+                if type(c0) is not str or len(c0) <= 16 or len(c0.replace(" ", "").strip()) <= 16:
                     if is_blank(cells):
                         continue
                     total = "t" if is_total(cells) else "f"

@@ -2,6 +2,7 @@
 row) and a batch's file with an error column added."""
 import re
 import tempfile
+from datetime import datetime, time
 from collections import defaultdict
 
 from chainchief.imports.readers import open_sheet
@@ -9,6 +10,8 @@ from chainchief.imports.table import column_letter
 
 # A cell read as text that was a number: written back as one. Not a code with leading zeros, not 16+ digits.
 NUMBER = re.compile(r"-?(0|[1-9][0-9]{0,14})(\.[0-9]+)?")
+# A date cell read as text: written back as a date.
+DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 
 
 def template(kind):
@@ -53,6 +56,8 @@ def with_errors(path, errors, header_row):
     bad = wb.add_format({"bg_color": "#FDE2E1"})
     msg = wb.add_format({"font_color": "#B00020", "bg_color": "#FDE2E1", "text_wrap": True})
     head = wb.add_format({"bold": True, "font_color": "#B00020"})
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    datetime_fmt = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
     width = 0
     with open_sheet(str(path)) as sheet:
         rows = list(_rows(sheet, header_row + 50)) if header_row else []
@@ -68,6 +73,9 @@ def with_errors(path, errors, header_row):
                     ws.write_number(r, c, v, fmt)
                 elif isinstance(v, str) and NUMBER.fullmatch(v):
                     ws.write_number(r, c, float(v), fmt)
+                elif isinstance(v, str) and DATETIME.fullmatch(v):
+                    when = datetime.fromisoformat(v)
+                    ws.write_datetime(r, c, when, date_fmt if when.time() == time() else datetime_fmt)
                 else:
                     ws.write_string(r, c, str(v), fmt)
             if number == header_row:

@@ -222,3 +222,11 @@ def test_a_workbook_with_title_blank_total_and_odd_cells(demo_db, monkeypatch, r
     assert got[d.pk, date(2045, 3, 1)].revenue == Decimal("8.00")
     assert got[a.pk, date(2045, 4, 1)].revenue == Decimal("1.50")
     assert bool(columns) == (connection.vendor == "postgresql" and reader == "whole sheet")
+
+
+def test_a_long_run_of_spaces_or_a_padded_total_is_no_data_row(demo_db):
+    a = Enterprise.objects.order_by("pk").first()
+    rows = [HEADER, [a.uscc, "2046-01", "1", "2", "3"], [" " * 20, "", "", "", ""], ["合计" + " " * 20, "", "1", "2", "3"]]
+    batch = dry(csv_file(rows))
+    assert batch.status == BatchStatus.VALIDATED, batch.errors
+    assert batch.total_rows == 1 and batch.error_count == 0

@@ -133,6 +133,7 @@ def test_workbook_cells_arrive_as_text_with_their_sheet_row_numbers(tmp_path):
     out = openpyxl.load_workbook(workbooks.with_errors(path, errors, 3))
     sheet = out.active
     assert sheet["B5"].value == "0012" and sheet["D5"].value == 1100 and sheet["D6"].value == 0.25
+    assert sheet["C5"].value == datetime(2024, 3, 1)  # a date again, not its text
     assert sheet["F3"].value == "错误说明" and "示例错误" in sheet["F5"].value
 
 
