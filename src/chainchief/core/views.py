@@ -77,6 +77,12 @@ def _create(request, model, form_class, *, title, list_url, message):
                                                   "next": request.GET.get("next", "")})
 
 
+def _edit(request, model, form_class, pk, *, title, list_url):
+    obj = get_object_or_404(model.objects.restrict(request.user, VIEW), pk=pk)
+    return edit_page(request, obj, form_class, title=title % {"name": obj.name}, done_url=list_url, back_url=list_url,
+                     back_label=model._meta.verbose_name_plural)
+
+
 @login_required
 def people(request):
     return _reference_list(request, Person, "core/people.html", ("name", "title", "department__name", "phone"),
@@ -91,10 +97,7 @@ def person_create(request):
 
 @login_required
 def person_edit(request, pk):
-    person = get_object_or_404(Person.objects.restrict(request.user, VIEW), pk=pk)
-    url = reverse("core:people")
-    return edit_page(request, person, PersonForm, title=_("编辑人员：%(name)s") % {"name": person.name},
-                     done_url=url, back_url=url, back_label=_("人员"))
+    return _edit(request, Person, PersonForm, pk, title=_("编辑人员：%(name)s"), list_url=reverse("core:people"))
 
 
 @login_required
@@ -111,8 +114,5 @@ def department_create(request):
 
 @login_required
 def department_edit(request, pk):
-    department = get_object_or_404(Department.objects.restrict(request.user, VIEW), pk=pk)
-    url = reverse("core:departments")
-    return edit_page(request, department, DepartmentForm,
-                     title=_("编辑部门：%(name)s") % {"name": department.name},
-                     done_url=url, back_url=url, back_label=_("部门"))
+    return _edit(request, Department, DepartmentForm, pk, title=_("编辑部门：%(name)s"),
+                 list_url=reverse("core:departments"))
