@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from chainchief.chains.models import Chain
 from chainchief.core.models import Region, RegionLevel
 from chainchief.core.permissions import CHANGE, VIEW
-from chainchief.enterprises.models import Enterprise, Membership, MembershipRole, QualificationKind
+from chainchief.enterprises.models import Enterprise, Membership, MembershipRole, Qualification, QualificationKind
 from chainchief.web.forms import StyledForm, StyledModelForm, VersionField
 
 YES_NO = [("", _("全部")), ("1", _("是")), ("0", _("否"))]
@@ -97,6 +97,19 @@ class MembershipForm(StyledModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             del self.fields["chain"]
+
+
+class QualificationForm(StyledModelForm):
+    """A qualification (资质) of an enterprise: kind, level and the year it was granted."""
+
+    class Meta:
+        model = Qualification
+        fields = ["kind", "level", "year"]
+        widgets = {"year": forms.NumberInput(attrs={"min": 1980, "max": 2100})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("请选择资质")), *QualificationKind.choices]
 
 
 class DeleteForm(forms.Form):

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,9 +15,9 @@ from chainchief.core.permissions import ADD, CHANGE, DELETE, VIEW, can, may
 from chainchief.enterprises import queries
 from chainchief.enterprises import services as enterprise_services
 from chainchief.enterprises.forms import (
-    DeleteForm, EnterpriseFilterForm, EnterpriseForm, MembershipForm, NewEnterpriseForm,
+    DeleteForm, EnterpriseFilterForm, EnterpriseForm, MembershipForm, NewEnterpriseForm, QualificationForm,
 )
-from chainchief.enterprises.models import Enterprise, Membership
+from chainchief.enterprises.models import Enterprise, Membership, Qualification
 from chainchief.web.forms import edit_page, export_query, model_data, save_with
 
 PER_PAGE = 20
@@ -57,10 +58,51 @@ def detail(request, pk):
                                   instance=Membership(enterprise=enterprise))
         if not add_form.fields["chain"].queryset.exists():
             add_form = None
+    qualifications = list(Qualification.objects.restrict(request.user, VIEW).filter(enterprise=enterprise))
+    removable = set(Qualification.objects.restrict(request.user, DELETE).filter(enterprise=enterprise)
+                    .values_list("pk", flat=True))
+    for q in qualifications:
+        q.can_delete = q.pk in removable
+    can_change = can(request.user, CHANGE, enterprise)
+    qualification_form = QualificationForm(initial={"year": timezone.localdate().year}) \
+        if can_change and may(request.user, ADD, Qualification) else None
     return render(request, "enterprises/detail.html", {
-        "enterprise": enterprise, "memberships": memberships, "add_form": add_form,
-        "can_change": can(request.user, CHANGE, enterprise),
+        "enterprise": enterprise, "memberships": memberships, "add_form": add_form, "can_change": can_change,
+        "qualifications": qualifications, "qualification_form": qualification_form,
     })
+
+
+@login_required
+@require_POST
+def qualification_add(request, pk):
+    enterprise = _enterprise(request.user, pk)
+    if not can(request.user, CHANGE, enterprise):
+        raise PermissionDenied(_("无权修改该企业的资质。"))
+    form = QualificationForm(request.POST, instance=Qualification(enterprise=enterprise))
+    if form.is_valid():
+        row = save_with(form, lambda: services.create(request.user, Qualification,
+                                                      {"enterprise": enterprise, **model_data(form)}))
+        if row:
+            messages.success(request, _("已添加资质：%(name)s。") % {"name": row})
+            return redirect(reverse("enterprises:detail", args=[enterprise.pk]) + "#qualifications")
+    for error in [e for errors in form.errors.values() for e in errors]:
+        messages.error(request, error)
+    return redirect(reverse("enterprises:detail", args=[enterprise.pk]) + "#qualifications")
+
+
+@login_required
+@require_POST
+def qualification_delete(request, pk):
+    row = get_object_or_404(Qualification.objects.restrict(request.user, VIEW).select_related("enterprise"), pk=pk)
+    if not can(request.user, DELETE, row):
+        raise PermissionDenied(_("无权删除该资质。"))
+    form = DeleteForm(request.POST)
+    if form.is_valid() and save_with(form, lambda: services.delete(request.user, row,
+                                                                   version=form.cleaned_data.get("version")) or True):
+        messages.success(request, _("已删除资质：%(name)s。") % {"name": row})
+    else:
+        messages.error(request, " ".join(form.non_field_errors()) or _("删除失败，请刷新后重试。"))
+    return redirect(reverse("enterprises:detail", args=[row.enterprise_id]) + "#qualifications")
 
 
 @login_required

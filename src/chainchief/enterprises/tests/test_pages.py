@@ -226,3 +226,42 @@ def test_membership_forms_forbidden(login):
     other = Membership.objects.filter(chain__name="高端化工").first()
     assert login("dept").post(f"/enterprises/memberships/{other.pk}/delete/").status_code == 404
     assert login("dept").get(f"/enterprises/memberships/{other.pk}/delete/").status_code in (404, 405)
+
+
+def test_qualifications_are_added_and_removed_on_the_enterprise_page(login):
+    from chainchief.enterprises.models import Qualification
+
+    ent = chain("动力装备").memberships.order_by("pk").first().enterprise
+    c = login("coordinator")
+    body = text(c.get(f"/enterprises/{ent.pk}/"))
+    assert f'action="/enterprises/{ent.pk}/qualifications/add/"' in body
+    r = c.post(f"/enterprises/{ent.pk}/qualifications/add/",
+               {"kind": QualificationKind.GAZELLE, "level": "municipal", "year": 2024})
+    assert r.status_code == 302 and r["Location"].endswith("#qualifications")
+    q = Qualification.objects.get(enterprise=ent, kind=QualificationKind.GAZELLE)
+    assert last_event(Qualification, q.pk, AuditAction.CREATE) is not None
+    body = text(c.get(f"/enterprises/{ent.pk}/"))
+    assert "已添加资质" in body and "瞪羚企业" in body
+    again = c.post(f"/enterprises/{ent.pk}/qualifications/add/",
+                   {"kind": QualificationKind.GAZELLE, "level": "municipal", "year": 2025}, follow=True)
+    assert "已经存在" in text(again) and Qualification.objects.filter(enterprise=ent, kind="gazelle").count() == 1
+    bad = c.post(f"/enterprises/{ent.pk}/qualifications/add/", {"kind": "srdi", "level": "national", "year": 1900},
+                 follow=True)
+    assert "1980" in text(bad) and not Qualification.objects.filter(enterprise=ent, year=1900).exists()
+    r = c.post(f"/enterprises/qualifications/{q.pk}/delete/", {"version": q.version})
+    assert r.status_code == 302 and not Qualification.objects.filter(pk=q.pk).exists()
+
+
+@pytest.mark.parametrize("username", ["leader", "commissioner"])
+def test_read_only_roles_cannot_change_qualifications(login, username):
+    from chainchief.enterprises.models import Qualification
+
+    q = Qualification.objects.select_related("enterprise").order_by("pk").first()
+    c = login(username)
+    page = c.get(f"/enterprises/{q.enterprise_id}/")
+    if page.status_code == 200:
+        assert "/qualifications/add/" not in text(page) and f"/qualifications/{q.pk}/delete/" not in text(page)
+    assert c.post(f"/enterprises/{q.enterprise_id}/qualifications/add/",
+                  {"kind": "gazelle", "level": "municipal", "year": 2024}).status_code in (403, 404)
+    assert c.post(f"/enterprises/qualifications/{q.pk}/delete/", {"version": q.version}).status_code in (403, 404)
+    assert Qualification.objects.filter(pk=q.pk).exists()
