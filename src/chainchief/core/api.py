@@ -46,7 +46,7 @@ def _in_region(qs, p):
 
 
 crud(router, Department, out=DepartmentOut, name="Department", path="/departments",
-     fields=["name", "short_name", "region"], search=("name", "short_name"), filters=ReferenceFilters,
+     fields=["name", "short_name", "region"], search=Department.SEARCH_FIELDS, filters=ReferenceFilters,
      apply_filters=_in_region)
 
 
@@ -61,5 +61,5 @@ class PersonOut(Schema):
 
 
 crud(router, Person, out=PersonOut, name="Person", path="/people",
-     fields=["name", "title", "department", "region", "phone"], search=("name", "title", "department__name", "phone"),
+     fields=["name", "title", "department", "region", "phone"], search=Person.SEARCH_FIELDS,
      filters=ReferenceFilters, apply_filters=_in_region)

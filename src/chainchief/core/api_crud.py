@@ -106,12 +106,7 @@ def crud(
     verbose = model._meta.verbose_name
 
     def filtered(request, params):
-        qs = base_qs(request.auth).restrict(request.auth, VIEW)
-        if params.q and search:
-            cond = Q()
-            for field in search:
-                cond |= Q(**{f"{field}__icontains": params.q.strip()})
-            qs = qs.filter(cond)
+        qs = search_in(base_qs(request.auth).restrict(request.auth, VIEW), search, params.q)
         if apply_filters:
             qs = apply_filters(qs, params, request.auth) if filters_take_user else apply_filters(qs, params)
         return qs
@@ -166,6 +161,17 @@ def crud(
         return {"deleted": True}
 
     return create_in, update_in
+
+
+def search_in(qs, fields, text):
+    """``qs`` narrowed to rows where any of ``fields`` contains ``text`` (unchanged for no text or no fields)."""
+    text = (text or "").strip()
+    if not text or not fields:
+        return qs
+    cond = Q()
+    for field in fields:
+        cond |= Q(**{f"{field}__icontains": text})
+    return qs.filter(cond)
 
 
 def _require_object(request):

@@ -91,6 +91,8 @@ class Department(BaseModel):
                                related_name="departments")
 
     access = Access(kind=REFERENCE, region="region", region_managed=True)
+    # What a search of departments matches, on the page and in the API (whose export the page links to).
+    SEARCH_FIELDS = ("name", "short_name")
 
     class Meta:
         verbose_name = _("部门")
@@ -115,6 +117,8 @@ class Person(BaseModel):
                                 on_delete=models.SET_NULL, related_name="person")
 
     access = Access(kind=REFERENCE, region="region", region_managed=True)
+    # What a search of people matches, on the page and in the API (whose export the page links to).
+    SEARCH_FIELDS = ("name", "title", "department__name", "phone")
 
     class Meta:
         verbose_name = _("人员")

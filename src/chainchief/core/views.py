@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from chainchief.chains.models import ChainDepartment, ChainRole
 from chainchief.core import services
+from chainchief.core.api_crud import search_in
 from chainchief.core.forms import DepartmentForm, PersonForm, ReferenceSearchForm
 from chainchief.core.models import Department, Person
 from chainchief.core.permissions import ADD, CHANGE, VIEW, may
@@ -34,7 +35,7 @@ def _next(request, default):
     return default
 
 
-def _reference_list(request, model, template, search_fields, *, related, chains):
+def _reference_list(request, model, template, *, related, chains):
     """A searchable, paged list of ``model`` (people or departments) with the chains each serves (those the user
     may see: ``chains`` is (relation, model) of the roles or links)."""
     form = ReferenceSearchForm(request.GET or None, user=request.user)
@@ -42,12 +43,7 @@ def _reference_list(request, model, template, search_fields, *, related, chains)
     links = Prefetch(relation, link_model.objects.restrict(request.user, VIEW).select_related("chain"))
     qs = model.objects.restrict(request.user, VIEW).select_related(*related).prefetch_related(links)
     if form.is_valid():
-        q = form.cleaned_data["q"].strip()
-        if q:
-            match = Q()
-            for field in search_fields:
-                match |= Q(**{f"{field}__icontains": q})
-            qs = qs.filter(match)
+        qs = search_in(qs, model.SEARCH_FIELDS, form.cleaned_data["q"])  # as the API export searches
         if form.cleaned_data["region"]:
             qs = qs.filter(region=form.cleaned_data["region"])
     qs = qs.order_by("region__code", "name", "pk")
@@ -85,8 +81,8 @@ def _edit(request, model, form_class, pk, *, title, list_url):
 
 @login_required
 def people(request):
-    return _reference_list(request, Person, "core/people.html", ("name", "title", "department__name", "phone"),
-                           related=("region", "department"), chains=("chain_roles", ChainRole))
+    return _reference_list(request, Person, "core/people.html", related=("region", "department"),
+                           chains=("chain_roles", ChainRole))
 
 
 @login_required
@@ -102,8 +98,8 @@ def person_edit(request, pk):
 
 @login_required
 def departments(request):
-    return _reference_list(request, Department, "core/departments.html", ("name", "short_name"),
-                           related=("region",), chains=("chain_links", ChainDepartment))
+    return _reference_list(request, Department, "core/departments.html", related=("region",),
+                           chains=("chain_links", ChainDepartment))
 
 
 @login_required
