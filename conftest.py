@@ -41,10 +41,10 @@ def demo_db(db):
 
 @pytest.fixture
 def api(demo_db):
-    """api(username) → a JSON client (chainchief.core.testing.JsonClient) with that demo account's bearer
+    """api(username) → a JSON client (chainchief.testing.JsonClient) with that demo account's bearer
     token; api() → anonymous."""
 
-    from chainchief.core.testing import JsonClient
+    from chainchief.testing import JsonClient
 
     def make(username=None):
         client = JsonClient()

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from chainchief.api.api import api
+from chainchief.chains.urls import reference_urlpatterns
 from chainchief.core.views import health
 
 urlpatterns = [
@@ -15,6 +16,6 @@ urlpatterns = [
     path("monitoring/", include("chainchief.monitoring.urls")),
     path("maps/", include("chainchief.chains.map_urls", namespace="chainmap")),
     path("imports/", include("chainchief.imports.urls")),
-    path("", include("chainchief.core.urls")),
+    path("", include(reference_urlpatterns)),
     path("", include("chainchief.web.urls")),
 ]

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from chainchief.accounts.models import ApiToken, User
-from chainchief.audit.admin import AuditedAdmin
+from chainchief.core.admin import AuditedAdmin
 
 
 @admin.register(User)

@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     name = "chainchief.accounts"
     label = "accounts"
     verbose_name = _("用户与权限")
+
+    def ready(self):
+        from chainchief.accounts.rules import REGION_WIDE_ROLES, RULES, SELF_SERVICE
+        from chainchief.core.registry import registry
+
+        registry.set_rules(RULES, self_service=SELF_SERVICE, region_wide_roles=REGION_WIDE_ROLES)

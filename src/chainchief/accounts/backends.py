@@ -1,32 +1,31 @@
 """Loading the signed-in user: its row is cached under the stamp (``core.stamps``), which changes with every write
 to the user table, so a deactivated account or a changed role, region or department counts at once.
 
-A bearer token's row is cached the same way (``ApiToken.user_for``): deleting it, changing its expiry or its
+A bearer token's row is cached the same way (``user_for_token``): deleting it, changing its expiry or its
 user changes the stamp; its expiry is checked on every request. The query that loads a user is plain SQL:
 building it through the ORM costs more than running it.
 """
 import weakref
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils import timezone
 
+from chainchief.accounts.models import ApiToken, User
 from chainchief.core import stamps
 
 _plans = weakref.WeakKeyDictionary()  # connection → (SQL, converters of the columns that have any)
 
 
 def _user_fields():
-    from chainchief.accounts.models import User
-
     return User._meta.concrete_fields
 
 
 def _plan(connection):
     plan = _plans.get(connection)
     if plan is None:
-        from chainchief.accounts.models import User
-
         q = connection.ops.quote_name
         fields = _user_fields()
         sql = (f"SELECT {', '.join(f'u.{q(f.column)}' for f in fields)}, {stamps.token_sql()} "
@@ -75,8 +74,6 @@ except ImportError:  # SQLite only
 
 def load_user(pk, using=DEFAULT_DB_ALIAS):
     """The user's row from the database, with ``stamp`` the token read in the same query; or None."""
-    from chainchief.accounts.models import User
-
     connection = connections[using]
     sql, converters = _plan(connection)
     cur, close = _cursor(connection)
@@ -105,8 +102,6 @@ def _row(pk):
 
 def cached_user(pk, token):
     """The user ``pk`` (a new instance, ``stamp`` set to ``token``), its row cached under ``token``; or None."""
-    from chainchief.accounts.models import User
-
     # In this process's memory only: a user's row (its password hash) is not copied into a shared cache.
     row = stamps.memo(token, ("user", pk), lambda: _row(pk), shared=False)
     if row is None:
@@ -124,3 +119,32 @@ class UserBackend(ModelBackend):
     def get_user(self, user_id):
         user = cached_user(user_id, stamps.current())
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def user_for_token(raw: str):
+    """The active user of an unexpired API token, or None. The token's row and its user's are cached under the
+    stamp (core.stamps), which a deleted token, a changed expiry or user, or a changed user row changes at once."""
+    digest = ApiToken.hash(raw)
+    token = stamps.current()
+    found = stamps.memo(token, ("apitoken", digest), lambda: ApiToken.objects.filter(digest=digest).values_list(
+        "pk", "user_id", "expires_at", "last_used_at").first())
+    now = timezone.now()
+    if found is None or found[2] <= now:
+        return None
+    pk, user_id, _expires, last_used_at = found
+    user = cached_user(user_id, token)
+    if user is None or not user.is_active:
+        return None
+    _touch(pk, digest, last_used_at, now)
+    return user
+
+
+_last_used = {}  # token digest → when this process last wrote its last_used_at
+
+
+def _touch(pk, digest, stored, now):
+    """Record a token's use: at most one write per token and process in 5 minutes."""
+    last = _last_used.get(digest) or stored
+    if last is None or now - last > timedelta(minutes=5):
+        _last_used[digest] = now
+        ApiToken.objects.filter(pk=pk).update(last_used_at=now)

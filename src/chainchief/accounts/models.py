@@ -10,18 +10,11 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from chainchief.accounts.roles import Role
+from chainchief.accounts.scope import cached as cached_scope
+from chainchief.accounts.scope import with_new_regions
 from chainchief.core.access import AUDIT, Access
 from chainchief.core.querysets import RestrictedQuerySet
-
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("系统管理员")
-    COORDINATOR = "coordinator", _("链长办")
-    LEADER = "leader", _("市领导")
-    CHIEF = "chief", _("链长")
-    DEPT = "dept", _("牵头部门")
-    COMMISSIONER = "commissioner", _("服务专员")
-    ENTERPRISE = "enterprise", _("企业用户")
 
 
 class ChainChiefUserManager(_DjangoUserManager.from_queryset(RestrictedQuerySet)):
@@ -56,9 +49,12 @@ class User(AbstractUser):
     @cached_property
     def scope(self):
         """The user's scopes resolved to ids (once per request; cached under the data stamp, see scope.cached)."""
-        from chainchief.accounts.scope import cached
+        return cached_scope(self)
 
-        return cached(self)
+    def refresh_region_scope(self):
+        """After a region was added below the user's region: its region scope includes it at once."""
+        if "scope" in self.__dict__:
+            with_new_regions(self)
 
 
 class ApiToken(models.Model):
@@ -88,35 +84,3 @@ class ApiToken(models.Model):
             expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_TTL_DAYS),
         )
         return row, raw
-
-    @classmethod
-    def user_for(cls, raw: str):
-        """The active user of an unexpired token. The token's row and its user's are cached under the stamp
-        (core.stamps), which a deleted token, a changed expiry or user, or a changed user row changes at once."""
-        from chainchief.accounts.backends import cached_user
-        from chainchief.core import stamps
-
-        digest = cls.hash(raw)
-        token = stamps.current()
-        found = stamps.memo(token, ("apitoken", digest), lambda: cls.objects.filter(digest=digest).values_list(
-            "pk", "user_id", "expires_at", "last_used_at").first())
-        now = timezone.now()
-        if found is None or found[2] <= now:
-            return None
-        pk, user_id, _expires, last_used_at = found
-        user = cached_user(user_id, token)
-        if user is None or not user.is_active:
-            return None
-        _touch(cls, pk, digest, last_used_at, now)
-        return user
-
-
-_last_used = {}  # token digest → when this process last wrote its last_used_at
-
-
-def _touch(model, pk, digest, stored, now):
-    """Record a token's use: at most one write per token and process in 5 minutes."""
-    last = _last_used.get(digest) or stored
-    if last is None or now - last > timedelta(minutes=5):
-        _last_used[digest] = now
-        model.objects.filter(pk=pk).update(last_used_at=now)

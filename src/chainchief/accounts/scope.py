@@ -3,8 +3,10 @@ import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 
-from chainchief.accounts.models import Role
+from chainchief.accounts.roles import Role
 from chainchief.core import stamps
+from chainchief.core.models import Region
+from chainchief.core.registry import registry
 
 
 @dataclass(frozen=True)
@@ -35,29 +37,20 @@ def with_new_regions(user):
     Chains and enterprises are never recomputed mid-request: a write must not widen its own permission."""
     from dataclasses import replace
 
-    from chainchief.core.models import Region
-
     regions = frozenset(Region.subtree_ids(user.region_id)) if user.region_id else frozenset()
     user.__dict__["scope"] = replace(user.scope, regions=regions)
 
 
 def resolve(user) -> Scope:
-    from chainchief.chains.models import Chain, ChainDepartment
-
-    from chainchief.core.models import Region
-
-    # Only the sets the user's role consults are loaded (see core.permissions.RULES).
+    """The ids of the user's region subtree, chains and enterprises. Only the sets the user's role consults are
+    loaded (see accounts.rules). Beyond the chains and enterprises assigned to the login itself, the apps that
+    know more register scope sources (core.registry): the chains app adds a chief's chains and a lead
+    department's chains."""
     regions = frozenset(Region.subtree_ids(user.region_id)) if user.region_id else frozenset()
     chains = set()
     if user.role in (Role.CHIEF, Role.DEPT):
-        chains = set(user.chains.values_list("pk", flat=True))
-    if user.role == Role.DEPT and user.department_id:
-        # Staff of a lead department work on every chain their department leads.
-        chains |= set(ChainDepartment.objects.filter(department_id=user.department_id, is_lead=True)
-                      .values_list("chain_id", flat=True))
-    if user.role == Role.CHIEF:
-        chains |= set(Chain.objects.filter(roles__person__user=user).values_list("pk", flat=True))
-    enterprises = frozenset()
+        chains = set(user.chains.values_list("pk", flat=True)) | registry.scope_part("chains", user)
+    enterprises = set()
     if user.role in (Role.ENTERPRISE, Role.COMMISSIONER):
-        enterprises = frozenset(user.enterprises.values_list("pk", flat=True))
-    return Scope(regions=regions, chains=frozenset(chains), enterprises=enterprises)
+        enterprises = set(user.enterprises.values_list("pk", flat=True)) | registry.scope_part("enterprises", user)
+    return Scope(regions=regions, chains=frozenset(chains), enterprises=frozenset(enterprises))

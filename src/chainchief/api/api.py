@@ -9,6 +9,7 @@ from ninja.renderers import JSONRenderer
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
+from chainchief.accounts.backends import user_for_token
 from chainchief.accounts.models import ApiToken
 from chainchief.audit.models import AuditAction
 from chainchief.audit.services import record
@@ -17,7 +18,7 @@ from chainchief.core.services import Conflict
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        user = ApiToken.user_for(token)
+        user = user_for_token(token)
         if user is not None:
             request.user = user
         return user

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from chainchief.appeals.models import Request
-from chainchief.audit.admin import AuditedAdmin, register_remaining
+from chainchief.core.admin import AuditedAdmin, register_remaining
 
 
 @admin.register(Request)

@@ -1,6 +1,7 @@
 from datetime import date
+from typing import Annotated
 
-from ninja import Router, Schema
+from ninja import FilterLookup, Router, Schema
 
 from chainchief.appeals import services
 from chainchief.appeals.models import Request
@@ -53,25 +54,16 @@ class RequestOut(Schema):
 class RequestFilters(ListParams):
     status: str | None = None
     category: str | None = None
-    enterprise: int | None = None
-    chain: int | None = None
-    department: int | None = None
-    commissioner: int | None = None
-
-
-def _filter_requests(qs, p):
-    for field, value in (("status", p.status), ("category", p.category), ("enterprise_id", p.enterprise),
-                         ("chain_id", p.chain), ("department_id", p.department),
-                         ("commissioner_id", p.commissioner)):
-        if value is not None:
-            qs = qs.filter(**{field: value})
-    return qs
+    enterprise: Annotated[int | None, FilterLookup("enterprise_id")] = None
+    chain: Annotated[int | None, FilterLookup("chain_id")] = None
+    department: Annotated[int | None, FilterLookup("department_id")] = None
+    commissioner: Annotated[int | None, FilterLookup("commissioner_id")] = None
 
 
 crud(router, Request, out=RequestOut, name="Request", path="/requests", tags=["企业诉求"],
      fields=["enterprise", "chain", "category", "title", "content", "status", "department", "commissioner",
              "received_on", "due_on", "closed_on"],
-     search=("title", "content", "enterprise__name"), filters=RequestFilters, apply_filters=_filter_requests,
+     search=("title", "content", "enterprise__name"), filters=RequestFilters,
      queryset=lambda: Request.objects.select_related("enterprise", "department", "commissioner"),
      create=services.create_request,
      update=lambda user, obj, data, version: services.update_request(user, obj, data, version))

@@ -1,54 +1,6 @@
-from django.apps import apps
 from django.contrib import admin
 
-from chainchief.audit.models import AuditAction, AuditEvent
-from chainchief.audit.services import record, snapshot
-
-SECRET_FIELDS = ("password",)
-
-
-def _snap(obj):
-    data = snapshot(obj)
-    for name in SECRET_FIELDS:
-        if name in data:
-            data[name] = "***"
-    return data
-
-
-class AuditedAdmin(admin.ModelAdmin):
-    """Changes made in the admin land in the change log too, and bump the optimistic-locking version."""
-
-    def save_model(self, request, obj, form, change):
-        before = None
-        if change:
-            before = _snap(type(obj)._default_manager.get(pk=obj.pk))
-            if hasattr(obj, "version"):
-                obj.version += 1
-            if hasattr(obj, "updated_by_id"):
-                obj.updated_by = request.user
-        elif hasattr(obj, "created_by_id"):
-            obj.created_by = obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
-        request._audit_pending = (obj, before, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        pending = getattr(request, "_audit_pending", None)
-        if pending:
-            obj, before, changed = pending
-            record(request.user, AuditAction.UPDATE if changed else AuditAction.CREATE, obj,
-                   before=before, after=_snap(obj))
-            request._audit_pending = None
-
-    def delete_model(self, request, obj):
-        before, pk, text = _snap(obj), obj.pk, str(obj)
-        super().delete_model(request, obj)
-        obj.pk = pk
-        record(request.user, AuditAction.DELETE, obj, before=before, object_repr=text)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
+from chainchief.audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
@@ -72,10 +24,3 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-def register_remaining(app_label, admin_class=AuditedAdmin):
-    """Register every model of an app not yet registered (models added later appear without more code)."""
-    for model in apps.get_app_config(app_label).get_models():
-        if not admin.site.is_registered(model):
-            admin.site.register(model, admin_class)

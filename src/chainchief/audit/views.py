@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from chainchief.audit.models import AuditAction, AuditEvent
 from chainchief.core.permissions import VIEW, may
 from chainchief.core.export import export_response
-from chainchief.web.forms import StyledForm, export_query
+from chainchief.core.forms import StyledForm, export_query
 
 PER_PAGE = 50
 

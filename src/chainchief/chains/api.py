@@ -1,7 +1,8 @@
 from decimal import Decimal
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import FilterLookup, Router, Schema
 
 from chainchief.chains import queries, services
 from chainchief.chains.models import (
@@ -79,24 +80,14 @@ class ChainOut(Schema):
 
 
 class ChainFilters(ListParams):
-    tier: int | None = None
-    region: int | None = None
-    active: bool | None = None
-
-
-def _filter_chains(qs, p):
-    if p.tier is not None:
-        qs = qs.filter(tier_id=p.tier)
-    if p.region is not None:
-        qs = qs.filter(region_id=p.region)
-    if p.active is not None:
-        qs = qs.filter(is_active=p.active)
-    return qs
+    tier: Annotated[int | None, FilterLookup("tier_id")] = None
+    region: Annotated[int | None, FilterLookup("region_id")] = None
+    active: Annotated[bool | None, FilterLookup("is_active")] = None
 
 
 crud(router, Chain, out=ChainOut, name="Chain", path="/chains", tags=["产业链"],
      fields=["name", "short_name", "region", "tier", "description", "order", "is_active"],
-     search=("name", "short_name"), filters=ChainFilters, apply_filters=_filter_chains,
+     search=("name", "short_name"), filters=ChainFilters,
      queryset=queries.chains_with_summary)
 
 
@@ -110,15 +101,11 @@ class ChainRoleOut(Schema):
 
 
 class ChainChildFilters(ListParams):
-    chain: int | None = None
-
-
-def _by_chain(qs, p):
-    return qs.filter(chain_id=p.chain) if p.chain is not None else qs
+    chain: Annotated[int | None, FilterLookup("chain_id")] = None
 
 
 crud(router, ChainRole, out=ChainRoleOut, name="ChainRole", path="/chain-roles", tags=["产业链"],
-     fields=["chain", "person", "kind", "order"], filters=ChainChildFilters, apply_filters=_by_chain)
+     fields=["chain", "person", "kind", "order"], filters=ChainChildFilters)
 
 
 class ChainDepartmentOut(Schema):
@@ -130,7 +117,7 @@ class ChainDepartmentOut(Schema):
 
 
 crud(router, ChainDepartment, out=ChainDepartmentOut, name="ChainDepartment", path="/chain-departments",
-     tags=["产业链"], fields=["chain", "department", "is_lead"], filters=ChainChildFilters, apply_filters=_by_chain)
+     tags=["产业链"], fields=["chain", "department", "is_lead"], filters=ChainChildFilters)
 
 
 class WorkModelOut(Schema):
@@ -154,12 +141,11 @@ class WorkModelItemOut(Schema):
 
 
 class ItemFilters(ListParams):
-    work_model: int | None = None
+    work_model: Annotated[int | None, FilterLookup("work_model_id")] = None
 
 
 crud(router, WorkModelItem, out=WorkModelItemOut, name="WorkModelItem", path="/work-model-items",
-     tags=["工作模式"], fields=["work_model", "name", "description", "order"], filters=ItemFilters,
-     apply_filters=lambda qs, p: qs.filter(work_model_id=p.work_model) if p.work_model is not None else qs)
+     tags=["工作模式"], fields=["work_model", "name", "description", "order"], filters=ItemFilters)
 
 
 class ChainWorkItemOut(Schema):
@@ -174,7 +160,7 @@ class ChainWorkItemOut(Schema):
 
 crud(router, ChainWorkItem, out=ChainWorkItemOut, name="ChainWorkItem", path="/chain-work-items",
      tags=["工作模式"], fields=["chain", "item", "status", "note", "evidence_url"],
-     filters=ChainChildFilters, apply_filters=_by_chain)
+     filters=ChainChildFilters)
 
 
 class ChecklistRow(Schema):

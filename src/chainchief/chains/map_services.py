@@ -14,7 +14,7 @@ from chainchief.chains.models import (
     Chain, KeyTechnology, MapSettings, Segment, SegmentLink, SegmentPlacement, Strength, StrengthOverride,
 )
 from chainchief.core import services
-from chainchief.core.permissions import CHANGE, REGION_WIDE_ROLES, VIEW, can
+from chainchief.core.permissions import CHANGE, VIEW, can, region_wide
 from chainchief.core.services import Conflict
 from chainchief.enterprises.models import Enterprise, Membership, MembershipRole
 
@@ -251,7 +251,7 @@ def delete_link(user, link, version=None):
 
 
 def _check_override(user, segment):
-    if not (user.is_superuser or getattr(user, "role", None) in REGION_WIDE_ROLES):
+    if not region_wide(user):
         raise PermissionDenied("只有链长办可以人工认定环节的强弱。")
     check_map_edit(user, segment.chain)
 

@@ -35,7 +35,7 @@ from django.utils.translation import ngettext
 from chainchief.chains.models import (
     Chain, KeyTechnology, MapSettings, Segment, SegmentLink, SegmentPlacement, Stage, Strength,
 )
-from chainchief.core.permissions import ADD, ALL, CHANGE, REGION, REGION_WIDE_ROLES, VIEW, can, may, scope_for
+from chainchief.core.permissions import ADD, ALL, CHANGE, REGION, VIEW, can, may, region_wide, scope_for
 from chainchief.enterprises.models import Enterprise, Membership, MembershipRole
 
 STAGES = list(Stage)
@@ -259,7 +259,7 @@ def _segments(chain_ids):
 def editing_rights(user, chain):
     """What ``user`` may do on this chain's map: edit segments and placements, override verdicts."""
     edit = may(user, ADD, Segment) and can(user, CHANGE, chain)
-    override = edit and (user.is_superuser or user.role in REGION_WIDE_ROLES)
+    override = edit and region_wide(user)
     return {"can_edit": edit, "can_override": override}
 
 

@@ -20,11 +20,16 @@ def chains_with_summary():
 
 def _member_count():
     """Members of each chain as a correlated count (an index lookup per chain, no join of all members)."""
-    from chainchief.enterprises.models import Membership
-
-    counts = (Membership.objects.filter(chain=OuterRef("pk")).order_by().values("chain")
+    membership = member_model()
+    counts = (membership.objects.filter(chain=OuterRef("pk")).order_by().values("chain")
               .annotate(n=Count("*")).values("n"))
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+def member_model():
+    """The membership model (an enterprise's place in a chain, owned by the enterprises app, which sits above
+    chains), reached through the chain's reverse relation rather than an import."""
+    return Chain._meta.get_field("memberships").related_model
 
 
 def related_region_ids(chain):

@@ -14,3 +14,13 @@ urlpatterns = [
     path("<int:pk>/leaders/", views.leaders, name="leaders"),
     path("<int:pk>/leaders/<str:kind>/<int:row_id>/remove/", views.leader_remove, name="leader_remove"),
 ]
+
+# People and departments (the officials and offices chains are given to), at the site's root: /people/, /departments/.
+reference_urlpatterns = ([
+    path("people/", views.people, name="people"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("departments/", views.departments, name="departments"),
+    path("departments/new/", views.department_create, name="department_create"),
+    path("departments/<int:pk>/edit/", views.department_edit, name="department_edit"),
+], "reference")

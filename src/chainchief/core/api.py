@@ -1,4 +1,6 @@
-from ninja import Router, Schema
+from typing import Annotated
+
+from ninja import FilterLookup, Router, Schema
 
 from chainchief.core.api_crud import ListParams, crud
 from chainchief.core.models import Department, Person, Region
@@ -18,15 +20,13 @@ class RegionOut(Schema):
 
 
 class RegionFilters(ListParams):
-    parent: int | None = None
+    parent: Annotated[int | None, FilterLookup("parent_id")] = None
     level: str | None = None
 
 
 crud(router, Region, out=RegionOut, name="Region", path="/regions",
      fields=["name", "code", "level", "parent", "work_model", "order"], search=("name", "code"),
-     filters=RegionFilters,
-     apply_filters=lambda qs, p: qs.filter(**{k: v for k, v in
-                                              (("parent_id", p.parent), ("level", p.level)) if v is not None}))
+     filters=RegionFilters)
 
 
 class DepartmentOut(Schema):
@@ -38,16 +38,11 @@ class DepartmentOut(Schema):
 
 
 class ReferenceFilters(ListParams):
-    region: int | None = None
-
-
-def _in_region(qs, p):
-    return qs.filter(region_id=p.region) if p.region is not None else qs
+    region: Annotated[int | None, FilterLookup("region_id")] = None
 
 
 crud(router, Department, out=DepartmentOut, name="Department", path="/departments",
-     fields=["name", "short_name", "region"], search=Department.SEARCH_FIELDS, filters=ReferenceFilters,
-     apply_filters=_in_region)
+     fields=["name", "short_name", "region"], search=Department.SEARCH_FIELDS, filters=ReferenceFilters)
 
 
 class PersonOut(Schema):
@@ -62,4 +57,4 @@ class PersonOut(Schema):
 
 crud(router, Person, out=PersonOut, name="Person", path="/people",
      fields=["name", "title", "department", "region", "phone"], search=Person.SEARCH_FIELDS,
-     filters=ReferenceFilters, apply_filters=_in_region)
+     filters=ReferenceFilters)

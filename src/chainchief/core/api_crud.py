@@ -8,7 +8,7 @@ from typing import Any, Callable, Literal
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import FilterSchema, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.orm import create_schema
 from pydantic import ConfigDict
@@ -28,10 +28,28 @@ class Page(Schema):
     items: list[Any]
 
 
-class ListParams(Schema):
+class ListParams(FilterSchema):
+    """The query of every list endpoint: ``q`` (searched in the fields ``crud`` is given), the page, and the
+    list's own filters, declared on a subclass as fields, each with its lookup where the name differs
+    (``chain: Annotated[int | None, FilterLookup("segment__chain_id")] = None``) or with a ``filter_<name>``
+    method returning a Q; an unset filter (None) filters nothing. ``filter(queryset)`` applies them."""
+
     q: str | None = None
     limit: int = 50
     offset: int = 0
+
+    # Not filters: the search, the page and an export's file format are applied by ``crud`` itself.
+    def filter_q(self, value):
+        return Q()
+
+    def filter_limit(self, value):
+        return Q()
+
+    def filter_offset(self, value):
+        return Q()
+
+    def filter_format(self, value):
+        return Q()
 
 
 class Deleted(Schema):
@@ -75,7 +93,7 @@ def crud(
     name: str,
     path: str = "",
     search: tuple[str, ...] = (),
-    filters: type[Schema] | None = None,
+    filters: type[ListParams] | None = None,
     apply_filters: Callable | None = None,
     queryset: Callable | None = None,
     create: Callable | None = None,
@@ -86,7 +104,9 @@ def crud(
     export: bool = True,
     export_columns: list | None = None,
 ):
-    """Register the five endpoints of ``model`` on ``router`` under ``path``, and ``{path}/export``: the list with
+    """Register the five endpoints of ``model`` on ``router`` under ``path``, and ``{path}/export``. The list takes
+    ``filters`` (a ``ListParams`` subclass, applied by its own ``filter``), then ``apply_filters(qs, params[,
+    user])`` for what a lookup cannot say (a search that needs the reader). The export is the list with
     the same filters and permissions as an .xlsx or .csv file, in ``export_columns`` [(attribute or callable of
     the object, heading)] or else in the output schema's fields."""
     default_create_in, update_in = input_schemas(model, fields, name)
@@ -107,6 +127,7 @@ def crud(
 
     def filtered(request, params):
         qs = search_in(base_qs(request.auth).restrict(request.auth, VIEW), search, params.q)
+        qs = params.filter(qs)
         if apply_filters:
             qs = apply_filters(qs, params, request.auth) if filters_take_user else apply_filters(qs, params)
         return qs

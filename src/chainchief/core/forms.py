@@ -1,55 +1,115 @@
-"""Reference data forms (people, departments): they validate and render; the views save through core.services."""
+"""Form helpers shared by every app's pages: forms validate and render; saving always goes through a service."""
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from chainchief.core.models import Department, Person, Region
-from chainchief.core.permissions import VIEW
-from chainchief.web.forms import StyledForm, StyledModelForm, VersionField
+from chainchief.core.services import Conflict
 
 
-class PersonForm(StyledModelForm):
-    version = VersionField()
+class VersionField(forms.IntegerField):
+    """The version the user read, sent back for optimistic locking."""
 
-    class Meta:
-        model = Person
-        fields = ["name", "title", "region", "department", "phone"]
+    widget = forms.HiddenInput
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, **kwargs):
+        super().__init__(required=False, min_value=0, **kwargs)
+
+
+def style(form):
+    """Bootstrap classes on every visible widget."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+    return form
+
+
+class StyledModelForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.restrict(user, VIEW)
-        self.fields["department"].queryset = Department.objects.restrict(user, VIEW).select_related("region")
-        self.fields["department"].label_from_instance = lambda d: f"{d.name}（{d.region.name}）"
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-
-    def clean(self):
-        data = super().clean()
-        region, department = data.get("region"), data.get("department")
-        if region and department and department.region_id != region.pk:
-            self.add_error("department", _("部门应属于所选区域。"))
-        return data
+        style(self)
 
 
-class DepartmentForm(StyledModelForm):
-    version = VersionField()
-
-    class Meta:
-        model = Department
-        fields = ["name", "short_name", "region"]
-
-    def __init__(self, *args, user, **kwargs):
+class StyledForm(forms.Form):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.restrict(user, VIEW)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+        style(self)
 
 
-class ReferenceSearchForm(StyledForm):
-    q = forms.CharField(label=_("搜索"), required=False, max_length=64,
-                        widget=forms.TextInput(attrs={"placeholder": _("姓名、职务或部门")}))
-    region = forms.ModelChoiceField(label=_("区域"), queryset=Region.objects.none(), required=False,
-                                    empty_label=_("全部区域"))
+def save_with(form, action):
+    """Run ``action()`` (a service call). Returns its result, or None with the errors put on ``form``.
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.restrict(user, VIEW)
+    A validation error from the model lands on its field; a stale version or a clash with another row
+    becomes a message at the top of the form. PermissionDenied is not caught: it is a 403.
+    """
+    try:
+        return action()
+    except Conflict as exc:
+        form.add_error(None, str(exc))
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                target = field if field in form.fields else None
+                for error in errors:
+                    if target or field == NON_FIELD_ERRORS:
+                        form.add_error(target, error)
+                    else:
+                        form.add_error(None, f"{_label(form, field)}：{error.messages[0]}")
+        else:
+            form.add_error(None, exc)
+    return None
+
+
+def _label(form, name):
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    if model is not None and name != NON_FIELD_ERRORS:
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except Exception:
+            pass
+    return name
+
+
+def model_data(form, fields=None):
+    """The cleaned values of ``fields`` (default: the form's model fields) as a service's data dict."""
+    names = fields or list(form._meta.fields or form.fields)
+    return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data and name != "version"}
+
+
+def edit_page(request, obj, form_class, *, title, done_url, back_url, back_label, update=None):
+    """The edit page of ``obj``, the same for every model: the change permission is checked, the form
+    validates, ``update(user, obj, data, version)`` (default: core.services.update) saves with optimistic
+    locking, and the user goes to ``done_url``."""
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import redirect, render
+    from django.utils.translation import gettext
+
+    from chainchief.core import services
+    from chainchief.core.permissions import CHANGE, can
+
+    if not can(request.user, CHANGE, obj):
+        raise PermissionDenied(gettext("无权修改该%(name)s。") % {"name": obj._meta.verbose_name})
+    save = update or (lambda user, o, data, version: services.update(user, o, data, version=version))
+    form = form_class(request.POST or None, instance=obj, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data.get("version")
+        if save_with(form, lambda: save(request.user, obj, model_data(form), version)):
+            messages.success(request, gettext("已保存。"))
+            return redirect(done_url)
+    return render(request, "web/form_page.html",
+                  {"form": form, "title": title, "back_url": back_url, "back_label": back_label})
+
+
+def export_query(request):
+    """The list page's filters as the query of its API export (no page number, no empty fields)."""
+    from urllib.parse import urlencode
+
+    return urlencode([(k, v) for k, v in request.GET.items() if v and k != "page"])

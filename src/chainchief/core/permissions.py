@@ -8,34 +8,20 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
 
-from chainchief.accounts.models import Role
-from chainchief.core.access import AGGREGATE, AUDIT, CHAIN, ENTERPRISE, REFERENCE
+from chainchief.core.registry import registry
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 ACTIONS = (VIEW, ADD, CHANGE, DELETE)
 
 # Scope names: ALL (everything), REGION (the user's region and below), CHAINS (the user's chains),
-# ENTERPRISES (the user's enterprises). A missing entry means: nothing.
+# ENTERPRISES (the user's enterprises). A missing entry means: nothing. Which role has which scope on which
+# kind of data is the accounts app's table (``accounts.rules``), registered in ``core.registry``.
 ALL, REGION, CHAINS, ENTERPRISES = "all", "region", "chains", "enterprises"
-_EVERY = {VIEW: REGION, ADD: REGION, CHANGE: REGION, DELETE: REGION}
-_STAFF = {VIEW: CHAINS, ADD: CHAINS, CHANGE: CHAINS, DELETE: CHAINS}
 
-RULES = {
-    Role.ADMIN: {kind: {a: ALL for a in ACTIONS} for kind in (REFERENCE, CHAIN, ENTERPRISE, AGGREGATE, AUDIT)},
-    Role.COORDINATOR: {REFERENCE: _EVERY, CHAIN: _EVERY, ENTERPRISE: _EVERY, AGGREGATE: _EVERY, AUDIT: {VIEW: REGION}},
-    Role.LEADER: {REFERENCE: {VIEW: REGION}, CHAIN: {VIEW: REGION}, ENTERPRISE: {VIEW: REGION},
-                  AGGREGATE: {VIEW: REGION}},
-    Role.CHIEF: {REFERENCE: {VIEW: REGION}, CHAIN: {**_STAFF, VIEW: REGION}, ENTERPRISE: _STAFF,
-                 AGGREGATE: {VIEW: REGION}},
-    Role.DEPT: {REFERENCE: {VIEW: REGION}, CHAIN: {**_STAFF, VIEW: REGION}, ENTERPRISE: _STAFF,
-                AGGREGATE: {VIEW: REGION}},
-    Role.COMMISSIONER: {REFERENCE: {VIEW: REGION}, CHAIN: {VIEW: REGION}, ENTERPRISE: {VIEW: ENTERPRISES},
-                        AGGREGATE: {VIEW: REGION}},
-    Role.ENTERPRISE: {REFERENCE: {VIEW: REGION}, CHAIN: {VIEW: ENTERPRISES}, ENTERPRISE: {VIEW: ENTERPRISES}},
-}
-# Self-service rows (access.self_service): the roles that act on them for their own enterprises.
-SELF_SERVICE = {Role.ENTERPRISE: ENTERPRISES}
-REGION_WIDE_ROLES = {Role.ADMIN, Role.COORDINATOR}
+
+def region_wide(user):
+    """Whether ``user`` acts for its whole region (admin, chain office): adds and deletes region-managed rows."""
+    return bool(user.is_superuser or getattr(user, "role", None) in registry.region_wide_roles)
 
 
 def scope_for(user, model, action):
@@ -45,17 +31,11 @@ def scope_for(user, model, action):
     if user.is_superuser:
         return ALL
     access = model.access
-    if access.region_managed and action in (ADD, DELETE) and user.role not in REGION_WIDE_ROLES:
+    if access.region_managed and action in (ADD, DELETE) and user.role not in registry.region_wide_roles:
         return None
-    if action in access.self_service and user.role in SELF_SERVICE:
-        return SELF_SERVICE[user.role]
-    return RULES.get(user.role, {}).get(access.kind, {}).get(action)
-
-
-def _membership_ids(field, **filters):
-    from chainchief.enterprises.models import Membership
-
-    return Membership.objects.filter(**filters).values(field)
+    if action in access.self_service and user.role in registry.self_service:
+        return registry.self_service[user.role]
+    return registry.rules.get(user.role, {}).get(access.kind, {}).get(action)
 
 
 def _any(paths, values):
@@ -83,13 +63,13 @@ def scope_q(user, model, action):
         if access.chain:
             return _any(access.chain, s.chains)
         if access.enterprise:
-            return _any(access.enterprise, _membership_ids("enterprise", chain__in=s.chains))
+            return _any(access.enterprise, registry.memberships("enterprise", chain__in=s.chains))
         return None
     if scope == ENTERPRISES:
         if access.enterprise:
             return _any(access.enterprise, s.enterprises)
         if access.chain:
-            return _any(access.chain, _membership_ids("chain", enterprise__in=s.enterprises))
+            return _any(access.chain, registry.memberships("chain", enterprise__in=s.enterprises))
         return None
     raise ValueError(scope)
 

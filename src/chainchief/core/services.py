@@ -7,9 +7,18 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from chainchief.audit.models import AuditAction
-from chainchief.audit.services import record, snapshot
 from chainchief.core.permissions import ADD, CHANGE, DELETE, VIEW, check, may
+from chainchief.core.registry import registry
+
+
+def snapshot(obj):
+    """The object's values as the change log stores them (JSON-safe; written by the audit app)."""
+    return registry.audit.snapshot(obj)
+
+
+def record(user, action, obj=None, **kwargs):
+    """One change-log row, in the caller's transaction (the audit app writes it: see core.registry)."""
+    return registry.audit.record(user, action, obj, **kwargs)
 
 
 class Conflict(Exception):
@@ -84,13 +93,11 @@ def create(user, model, data, *, audit_repr=None, check_scope=True, trusted=()):
     _full_clean(obj)
     _check_related(user, obj, {f.attname for f in model._meta.concrete_fields if f.name not in trusted})
     _save(obj, user, m2m)
-    if model._meta.label == "core.Region" and "scope" in user.__dict__:
-        from chainchief.accounts.scope import with_new_regions
-
-        with_new_regions(user)  # a new district of the user's city is in its region scope at once
+    if model._meta.label == "core.Region" and hasattr(user, "refresh_region_scope"):
+        user.refresh_region_scope()  # a new district of the user's city is in its region scope at once
     if check_scope:
         check(user, ADD, obj)  # the new object must lie inside the user's scope, else all is rolled back
-    record(user, AuditAction.CREATE, obj, after=snapshot(obj), object_repr=audit_repr)
+    record(user, "create", obj, after=snapshot(obj), object_repr=audit_repr)
     return obj
 
 
@@ -113,7 +120,7 @@ def update(user, obj, data, *, version=None):
     _check_related(user, obj, {k for k, v in _values(obj).items() if old.get(k) != v})
     _save(obj, user, m2m)
     check(user, CHANGE, obj)  # may not move an object out of the user's scope
-    record(user, AuditAction.UPDATE, obj, before=before, after=snapshot(obj))
+    record(user, "update", obj, before=before, after=snapshot(obj))
     return obj
 
 
@@ -145,7 +152,7 @@ def delete(user, obj, *, version=None):
         raise Conflict(_("无法删除“%(name)s”：仍有关联的%(related)s。") % {
             "name": text, "related": _("、").join(names)}) from exc
     obj.pk = pk
-    record(user, AuditAction.DELETE, obj, before=before, object_repr=text)
+    record(user, "delete", obj, before=before, object_repr=text)
 
 
 def raise_denied(action, model):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from chainchief.audit.admin import AuditedAdmin, register_remaining
+from chainchief.core.admin import AuditedAdmin, register_remaining
 from chainchief.enterprises.models import Enterprise, Membership, Qualification, SupplyLink
 
 

@@ -1,9 +1,10 @@
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import FilterLookup, Router, Schema
 
 from chainchief.chains.models import Chain
 from chainchief.core.api_crud import ListParams, crud
@@ -76,6 +77,11 @@ class EnterpriseFilters(ListParams):
     above_scale: bool | None = None
     role: str | None = None
 
+    def custom_expression(self):
+        """No lookup of its own: the page's search (``queries.search``, which looks only at the memberships the
+        reader may see) applies these filters, so the list, its export and the page agree."""
+        return Q()
+
 
 class MembershipIn(Schema):
     chain: int
@@ -145,12 +151,11 @@ class QualificationOut(Schema):
 
 
 class EnterpriseChildFilters(ListParams):
-    enterprise: int | None = None
+    enterprise: Annotated[int | None, FilterLookup("enterprise_id")] = None
 
 
 crud(router, Qualification, out=QualificationOut, name="Qualification", path="/qualifications", tags=["企业"],
-     fields=["enterprise", "kind", "level", "year"], filters=EnterpriseChildFilters,
-     apply_filters=lambda qs, p: qs.filter(enterprise_id=p.enterprise) if p.enterprise is not None else qs)
+     fields=["enterprise", "kind", "level", "year"], filters=EnterpriseChildFilters)
 
 
 class MembershipOut(Schema):
@@ -161,21 +166,13 @@ class MembershipOut(Schema):
     version: int
 
 
-class MembershipFilters(ListParams):
-    enterprise: int | None = None
-    chain: int | None = None
+class MembershipFilters(EnterpriseChildFilters):
+    chain: Annotated[int | None, FilterLookup("chain_id")] = None
     role: str | None = None
 
 
-def _filter_memberships(qs, p):
-    for field, value in (("enterprise_id", p.enterprise), ("chain_id", p.chain), ("role", p.role)):
-        if value is not None:
-            qs = qs.filter(**{field: value})
-    return qs
-
-
 crud(router, Membership, out=MembershipOut, name="Membership", path="/memberships", tags=["企业"],
-     fields=["enterprise", "chain", "role"], filters=MembershipFilters, apply_filters=_filter_memberships)
+     fields=["enterprise", "chain", "role"], filters=MembershipFilters)
 
 
 @router.get("/enterprises/by-uscc/{code}", response=EnterpriseOut, tags=["企业"], summary="按统一社会信用代码查询企业")
@@ -210,27 +207,16 @@ class SupplyLinkOut(Schema):
 
 
 class SupplyLinkFilters(ListParams):
-    enterprise: int | None = None  # as supplier or as customer
-    supplier: int | None = None
-    customer: int | None = None
-    chain: int | None = None
+    enterprise: Annotated[int | None, FilterLookup(["supplier_id", "customer_id"])] = None  # either side
+    supplier: Annotated[int | None, FilterLookup("supplier_id")] = None
+    customer: Annotated[int | None, FilterLookup("customer_id")] = None
+    chain: Annotated[int | None, FilterLookup("chain_id")] = None
     year: int | None = None
-
-
-def _filter_supply_links(qs, p):
-    if p.enterprise is not None:
-        qs = qs.filter(Q(supplier_id=p.enterprise) | Q(customer_id=p.enterprise))
-    for field, value in (("supplier_id", p.supplier), ("customer_id", p.customer), ("chain_id", p.chain),
-                         ("year", p.year)):
-        if value is not None:
-            qs = qs.filter(**{field: value})
-    return qs
 
 
 crud(router, SupplyLink, out=SupplyLinkOut, name="SupplyLink", path="/supply-links", tags=["企业"],
      fields=["supplier", "customer", "chain", "product", "annual_amount", "year", "source", "note"],
      search=("product", "supplier__name", "customer__name"), filters=SupplyLinkFilters,
      queryset=lambda: SupplyLink.objects.select_related("supplier", "customer"),
-     apply_filters=_filter_supply_links,
      create=services.create_supply_link,
      update=lambda user, obj, data, version: services.update_supply_link(user, obj, data, version))

@@ -6,7 +6,7 @@ from chainchief.chains.models import Chain
 from chainchief.core.models import Region, RegionLevel
 from chainchief.core.permissions import CHANGE, VIEW
 from chainchief.enterprises.models import Enterprise, Membership, MembershipRole, Qualification, QualificationKind
-from chainchief.web.forms import StyledForm, StyledModelForm, VersionField
+from chainchief.core.forms import StyledForm, StyledModelForm, VersionField
 
 YES_NO = [("", _("全部")), ("1", _("是")), ("0", _("否"))]
 

@@ -18,7 +18,7 @@ from chainchief.enterprises.forms import (
     DeleteForm, EnterpriseFilterForm, EnterpriseForm, MembershipForm, NewEnterpriseForm, QualificationForm,
 )
 from chainchief.enterprises.models import Enterprise, Membership, Qualification
-from chainchief.web.forms import edit_page, export_query, model_data, save_with
+from chainchief.core.forms import edit_page, export_query, model_data, save_with
 
 PER_PAGE = 20
 

@@ -1,10 +1,11 @@
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
-from ninja import Query, Router, Schema, Status
+from ninja import FilterLookup, Query, Router, Schema, Status
 
 from chainchief.analytics.periods import Period, monthly_from_ytd
 from chainchief.analytics.growth import ratio
@@ -223,11 +224,9 @@ class TargetOut(Schema):
 
 
 class TargetFilters(ListParams):
-    chain: int | None = None
+    chain: Annotated[int | None, FilterLookup("chain_id")] = None
     year: int | None = None
 
 
 crud(router, ChainTarget, out=TargetOut, name="ChainTarget", path="/monitoring/targets", tags=["运行监测"],
-     fields=["chain", "year", "revenue", "note"], filters=TargetFilters,
-     apply_filters=lambda qs, p: qs.filter(**{k: v for k, v in (("chain_id", p.chain), ("year", p.year))
-                                              if v is not None}))
+     fields=["chain", "year", "revenue", "note"], filters=TargetFilters)

@@ -9,7 +9,7 @@ from chainchief.analytics.periods import Period
 from chainchief.core.permissions import VIEW
 from chainchief.monitoring import services
 from chainchief.monitoring.models import ChainTarget, MonthlyStat
-from chainchief.web.forms import StyledForm, StyledModelForm, VersionField
+from chainchief.core.forms import StyledForm, StyledModelForm, VersionField
 
 HUNDRED = Decimal(100)
 

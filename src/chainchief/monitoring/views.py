@@ -23,7 +23,7 @@ from chainchief.monitoring import report, services
 from chainchief.monitoring.forms import DeleteForm, RulesForm, StatForm, TargetForm
 from chainchief.monitoring.templatetags.monitoring import month_name, ytd_label
 from chainchief.monitoring.models import ChainFigure, ChainTarget, MonitoringSettings, MonthlyStat
-from chainchief.web.forms import save_with
+from chainchief.core.forms import save_with
 
 
 YI = Decimal(10000)

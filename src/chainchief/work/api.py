@@ -1,6 +1,9 @@
 from datetime import date
+from typing import Annotated
 
-from ninja import Router, Schema
+from django.db.models import Q
+
+from ninja import FilterLookup, Router, Schema
 from ninja.orm import create_schema
 
 from chainchief.core.api_crud import InputSchema, ListParams, crud
@@ -51,22 +54,17 @@ class TaskOut(Schema):
 
 
 class TaskFilters(ListParams):
-    chain: int | None = None
+    chain: Annotated[int | None, FilterLookup("chain_id")] = None
     status: str | None = None
-    work_item: int | None = None
-    lead_department: int | None = None
-    responsible: int | None = None
+    work_item: Annotated[int | None, FilterLookup("work_item_id")] = None
+    lead_department: Annotated[int | None, FilterLookup("lead_department_id")] = None
+    responsible: Annotated[int | None, FilterLookup("responsible_id")] = None
     overdue: bool | None = None
 
-
-def _filter_tasks(qs, p):
-    for field, value in (("chain_id", p.chain), ("status", p.status), ("work_item_id", p.work_item),
-                         ("lead_department_id", p.lead_department), ("responsible_id", p.responsible)):
-        if value is not None:
-            qs = qs.filter(**{field: value})
-    if p.overdue is not None:
-        qs = qs.filter(overdue_q()) if p.overdue else qs.exclude(overdue_q())
-    return qs
+    def filter_overdue(self, value):
+        if value is None:
+            return Q()
+        return overdue_q() if value else ~overdue_q()
 
 
 FIELDS = ["chain", "work_item", "title", "description", "lead_department", "responsible", "due_on", "status",
@@ -76,7 +74,7 @@ TaskIn = create_schema(Task, name="TaskIn", fields=FIELDS, optional_fields=["lea
                        base_class=InputSchema)
 
 crud(router, Task, out=TaskOut, name="Task", path="/tasks", tags=["工作台账"], fields=FIELDS,
-     search=("title", "description", "progress"), filters=TaskFilters, apply_filters=_filter_tasks,
+     search=("title", "description", "progress"), filters=TaskFilters,
      queryset=lambda: Task.objects.select_related("chain", "work_item", "lead_department", "responsible"),
      create=services.create_task, create_in=TaskIn,
      update=lambda user, obj, data, version: services.update_task(user, obj, data, version))

@@ -4,7 +4,7 @@ A bad request is a 400/401/403/404/409 with a JSON body, never a 500.
 """
 import pytest
 
-from chainchief.core.testing import as_user, ids, items, make_uscc  # noqa: F401
+from chainchief.testing import as_user, ids, items, make_uscc  # noqa: F401
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_expired_token_and_inactive_user_are_401(demo_db):
     from django.utils import timezone
 
     from chainchief.accounts.models import ApiToken
-    from chainchief.core.testing import JsonClient
+    from chainchief.testing import JsonClient
 
     user = get_user_model().objects.get(username="leader")
     row, raw = ApiToken.issue(user)
@@ -426,7 +426,7 @@ def test_staff_cannot_pull_an_unseen_enterprise_into_their_chain(api):
     assert dept.get(f"/api/v1/enterprises/{outsider.pk}/stats").status_code == 404
     # Nor may it create an enterprise in another city.
     other = Region.objects.create(name="外市", code="371300", level="city", parent=Region.objects.get(code="370000"))
-    from chainchief.core.testing import make_uscc
+    from chainchief.testing import make_uscc
 
     r = dept.post("/api/v1/enterprises", {"uscc": make_uscc("91371302MA3OTHER1".replace("O", "0")),
                                           "name": "外市企业", "region": other.pk, "memberships": [{"chain": power.pk}]})

@@ -19,7 +19,7 @@ from typing import Callable
 
 import pytest
 
-from chainchief.core.testing import as_user, ids, items, make_uscc  # noqa: F401
+from chainchief.testing import as_user, ids, items, make_uscc  # noqa: F401
 
 ROLES = ["admin", "coordinator", "leader", "chief", "dept", "commissioner", "enterprise"]
 OK, CREATED, REFUSED, DENIED, HIDDEN = 200, 201, 400, 403, 404

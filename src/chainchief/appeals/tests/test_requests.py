@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from chainchief.core.testing import as_user, ids, world  # noqa: F401
+from chainchief.testing import as_user, ids, world  # noqa: F401
 
 PATH = "/api/v1/requests"
 

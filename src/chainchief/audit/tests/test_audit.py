@@ -3,7 +3,7 @@ and before/after values; logins, logouts, failed logins and token issuance are r
 import pytest
 
 from chainchief.audit.models import AuditAction, AuditEvent, ReadOnlyError
-from chainchief.core.testing import as_user, make_uscc  # noqa: F401
+from chainchief.testing import as_user, make_uscc  # noqa: F401
 
 
 @pytest.fixture

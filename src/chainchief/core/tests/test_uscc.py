@@ -1,13 +1,13 @@
 """统一社会信用代码: normalisation, validation and the API's answers to bad codes.
 
-Check characters are computed in ``chainchief.core.testing`` from the published GB 32100-2015 weights and
+Check characters are computed in ``chainchief.testing`` from the published GB 32100-2015 weights and
 alphabet, not by python-stdnum.
 """
 import pytest
 from django.core.exceptions import ValidationError
 
 from chainchief.core import uscc
-from chainchief.core.testing import as_user, make_uscc, uscc_check_char, wrong_check_char  # noqa: F401
+from chainchief.testing import as_user, make_uscc, uscc_check_char, wrong_check_char  # noqa: F401
 
 # Codes published on business licences and in public registers (real format, real check characters).
 PUBLISHED = [

@@ -4,7 +4,7 @@ import json
 import pytest
 from django.apps import apps
 
-from chainchief.core.testing import USCC_ALPHABET, uscc_check_char
+from chainchief.testing import USCC_ALPHABET, uscc_check_char
 
 ROLES = ["admin", "coordinator", "leader", "chief", "dept", "commissioner", "enterprise"]
 

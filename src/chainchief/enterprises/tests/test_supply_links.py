@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from chainchief.core.testing import as_user, ids, world  # noqa: F401
+from chainchief.testing import as_user, ids, world  # noqa: F401
 
 PATH = "/api/v1/supply-links"
 

@@ -1,0 +1,30 @@
+"""Who may do what: for each role, the scope it has on each kind of data (core.access) and action.
+
+The table is registered with core (``core.registry``) when the app starts; ``core.permissions`` applies it to
+every read and write. "Region" is the user's region and everything below it; "chains" the chains the user
+works on; "enterprises" those it speaks for or serves (``accounts.scope``). A missing entry means: nothing.
+"""
+from chainchief.accounts.roles import Role
+from chainchief.core.access import AGGREGATE, AUDIT, CHAIN, ENTERPRISE, REFERENCE
+from chainchief.core.permissions import ACTIONS, ADD, ALL, CHAINS, CHANGE, DELETE, ENTERPRISES, REGION, VIEW
+
+_EVERY = {VIEW: REGION, ADD: REGION, CHANGE: REGION, DELETE: REGION}
+_STAFF = {VIEW: CHAINS, ADD: CHAINS, CHANGE: CHAINS, DELETE: CHAINS}
+
+RULES = {
+    Role.ADMIN: {kind: {a: ALL for a in ACTIONS} for kind in (REFERENCE, CHAIN, ENTERPRISE, AGGREGATE, AUDIT)},
+    Role.COORDINATOR: {REFERENCE: _EVERY, CHAIN: _EVERY, ENTERPRISE: _EVERY, AGGREGATE: _EVERY, AUDIT: {VIEW: REGION}},
+    Role.LEADER: {REFERENCE: {VIEW: REGION}, CHAIN: {VIEW: REGION}, ENTERPRISE: {VIEW: REGION},
+                  AGGREGATE: {VIEW: REGION}},
+    Role.CHIEF: {REFERENCE: {VIEW: REGION}, CHAIN: {**_STAFF, VIEW: REGION}, ENTERPRISE: _STAFF,
+                 AGGREGATE: {VIEW: REGION}},
+    Role.DEPT: {REFERENCE: {VIEW: REGION}, CHAIN: {**_STAFF, VIEW: REGION}, ENTERPRISE: _STAFF,
+                AGGREGATE: {VIEW: REGION}},
+    Role.COMMISSIONER: {REFERENCE: {VIEW: REGION}, CHAIN: {VIEW: REGION}, ENTERPRISE: {VIEW: ENTERPRISES},
+                        AGGREGATE: {VIEW: REGION}},
+    Role.ENTERPRISE: {REFERENCE: {VIEW: REGION}, CHAIN: {VIEW: ENTERPRISES}, ENTERPRISE: {VIEW: ENTERPRISES}},
+}
+# Self-service rows (access.self_service): the roles that act on them for their own enterprises.
+SELF_SERVICE = {Role.ENTERPRISE: ENTERPRISES}
+# The roles that act for their whole region: they add and delete region-managed rows (chains, tiers …).
+REGION_WIDE_ROLES = {Role.ADMIN, Role.COORDINATOR}

@@ -1,0 +1,69 @@
+"""What the domain apps tell core when they start, so that core imports none of them.
+
+core owns the machinery — the permission filter (``permissions``), the write services (``services``), the
+audited admin (``admin``) — and the domain apps own the facts it works with. Each app registers its facts
+in its ``AppConfig.ready()``, as NetBox's registry does:
+
+- ``accounts``: the scope each role has on each kind of data (``rules``), the roles that act on their own
+  enterprises' rows (``self_service``) and the roles that see their whole region (``region_wide_roles``);
+  the sets a user's scope is made of come from the scope sources below;
+- ``chains``: the chains a user works on beyond those assigned to the login itself (a chief's chain roles, a
+  lead department's chains) — ``scope_sources["chains"]``;
+- ``enterprises``: where chains and enterprises meet (``memberships``): a chain's staff reach the enterprises
+  of their chains, an enterprise user its enterprise's chains;
+- ``audit``: how a change is written to the change log (``audit``).
+
+A fact asked for and never registered is a configuration error, raised at once: a write must not go
+unaudited, nor a read unfiltered, because an app is missing.
+"""
+from django.core.exceptions import ImproperlyConfigured
+
+
+class Registry:
+    def __init__(self):
+        self.rules = {}  # role → kind of data → action → scope name (see core.permissions)
+        self.self_service = {}  # role → scope name, for the actions a model lists in ``access.self_service``
+        self.region_wide_roles = frozenset()  # roles that add and delete region-managed rows
+        self.scope_sources = {}  # part of a scope ("chains", "enterprises") → [callable(user) → ids]
+        self._memberships = None  # callable(field, **filters) → a values() queryset of memberships
+        self._audit = None  # an object with record(user, action, obj, before=, after=, object_repr=) and snapshot(obj)
+
+    # Permission facts (accounts).
+    def set_rules(self, rules, *, self_service, region_wide_roles):
+        self.rules = rules
+        self.self_service = dict(self_service)
+        self.region_wide_roles = frozenset(region_wide_roles)
+
+    def add_scope_source(self, part, source):
+        """``source(user)`` → ids to add to the ``part`` of the user's scope. Registered once per source."""
+        sources = self.scope_sources.setdefault(part, [])
+        if source not in sources:
+            sources.append(source)
+
+    def scope_part(self, part, user):
+        ids = set()
+        for source in self.scope_sources.get(part, ()):
+            ids.update(source(user))
+        return ids
+
+    # Chains meet enterprises (enterprises).
+    def set_memberships(self, memberships):
+        self._memberships = memberships
+
+    def memberships(self, field, **filters):
+        if self._memberships is None:
+            raise ImproperlyConfigured("No app registered chain memberships (chainchief.enterprises).")
+        return self._memberships(field, **filters)
+
+    # The change log (audit).
+    def set_audit(self, audit):
+        self._audit = audit
+
+    @property
+    def audit(self):
+        if self._audit is None:
+            raise ImproperlyConfigured("No app registered the change log (chainchief.audit).")
+        return self._audit
+
+
+registry = Registry()
