@@ -38,9 +38,9 @@ def main():
     from django.db import connection, transaction
     from django.test import Client
 
-    from chainchief.chains.map_synthetic import build_large_chain
     from chainchief.core.models import Region
     from chainchief.demo import loader
+    from chainchief.maps.synthetic import build_large_chain
 
     from common import Report, bench_user, timed
     from django.db.models import Count

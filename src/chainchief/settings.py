@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "chainchief.audit",
     "chainchief.chains",
     "chainchief.enterprises",
+    "chainchief.maps",
     "chainchief.monitoring",
     "chainchief.work",
     "chainchief.appeals",

@@ -14,7 +14,7 @@ urlpatterns = [
     path("enterprises/", include("chainchief.enterprises.urls")),
     path("audit/", include("chainchief.audit.urls")),
     path("monitoring/", include("chainchief.monitoring.urls")),
-    path("maps/", include("chainchief.chains.map_urls", namespace="chainmap")),
+    path("maps/", include("chainchief.maps.urls", namespace="chainmap")),
     path("imports/", include("chainchief.imports.urls")),
     path("", include(reference_urlpatterns)),
     path("", include("chainchief.web.urls")),

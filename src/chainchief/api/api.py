@@ -134,7 +134,7 @@ def _mount():
     for router in (monitoring_router, core_router, accounts_router, chains_router, enterprises_router, work_router,
                    appeals_router, audit_router):
         api.add_router("", router)
-    api.add_router("", "chainchief.chains.map_api.router")
+    api.add_router("", "chainchief.maps.api.router")
     api.add_router("", "chainchief.imports.api.router")
 
 

@@ -19,6 +19,7 @@ from chainchief.core.permissions import VIEW
 
 MAX_LIMIT = 1000
 MAX_OFFSET = 2**31
+LISTS = []  # (model, its ListParams subclass) of every list registered by ``crud``: the tests walk them
 
 
 class Page(Schema):
@@ -112,6 +113,7 @@ def crud(
     default_create_in, update_in = input_schemas(model, fields, name)
     create_in = create_in or default_create_in
     filter_schema = filters or ListParams
+    LISTS.append((model, filter_schema))
     # ``queryset(user)`` when it takes the user (e.g. to restrict what it prefetches), else ``queryset()``.
     takes_user = queryset is not None and len(inspect.signature(queryset).parameters) == 1
     make_qs = queryset or (lambda: model.objects.all())

@@ -1,7 +1,6 @@
 """Form helpers shared by every app's pages: forms validate and render; saving always goes through a service."""
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils.translation import gettext_lazy as _
 
 from chainchief.core.services import Conflict
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from chainchief.accounts.models import Role
 from chainchief.chains.models import (
     Chain, ChainDepartment, ChainRole, ChainRoleKind, ChainTier, ChainWorkItem, WorkModel, WorkModelItem,
-    WorkStatus,
+    WorkStatus
 )
 from chainchief.core import uscc
 from chainchief.core.models import Department, Person, Region, RegionLevel
@@ -215,7 +215,7 @@ def _load_maps(seed, stdout):
     demo that has none yet; the sample enterprises are spread by each segment's profile (see data.CHAIN_MAPS)."""
     from collections import defaultdict
 
-    from chainchief.chains.models import KeyTechnology, MapSettings, Segment, SegmentLink, SegmentPlacement
+    from chainchief.maps.models import KeyTechnology, MapSettings, Segment, SegmentLink, SegmentPlacement
 
     city = Region.objects.filter(code=data.CITY[1]).first()
     if city is None or Segment.objects.filter(chain__region=city).exists():

@@ -23,10 +23,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from chainchief.accounts.models import Role
-from chainchief.chains.models import Chain, ChainTier, Segment, SegmentPlacement, Stage
+from chainchief.chains.models import Chain, ChainTier
 from chainchief.core import uscc
 from chainchief.core.models import Region, RegionLevel
 from chainchief.enterprises.models import Enterprise, Membership, MembershipRole
+from chainchief.maps.models import Segment, SegmentPlacement, Stage
 from chainchief.monitoring.models import MonthlyStat
 
 CITIES = [("济南市", "370100"), ("青岛市", "370200"), ("淄博市", "370300"), ("枣庄市", "370400"),

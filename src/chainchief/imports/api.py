@@ -9,8 +9,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from chainchief.core.api_crud import paginate
-from chainchief.core.permissions import VIEW
-from chainchief.imports import kinds, services, workbooks
+from chainchief.imports import registry, services, workbooks
 
 router = Router(tags=["数据导入"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -117,7 +116,7 @@ def list_imports(request, params: Query[BatchFilters]):
 
 @router.get("/imports/templates/{kind}", summary="下载导入模板", operation_id="import_template")
 def import_template(request, kind: str):
-    k = kinds.get(kind)
+    k = registry.get(kind)
     return FileResponse(workbooks.template(k), as_attachment=True, filename=f"{k.label}导入模板.xlsx",
                         content_type=XLSX)
 

@@ -6,3 +6,10 @@ class ImportsConfig(AppConfig):
     name = "chainchief.imports"
     label = "imports"
     verbose_name = _("数据导入")
+
+    def ready(self):
+        from chainchief.imports import registry
+        from chainchief.imports.kinds import enterprises, monthly, placements, segments
+
+        for kind in (enterprises.Enterprises, monthly.MonthlyStats, segments.Segments, placements.Placements):
+            registry.register(kind())

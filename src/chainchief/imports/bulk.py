@@ -27,7 +27,8 @@ from django.db import DataError, connection, transaction
 from django.utils import timezone
 
 from chainchief.core.permissions import CHANGE, scope_q
-from chainchief.imports.fields import CellError, is_empty, normalise_name, parse_period, parse_year
+from chainchief.imports.fields import (FIGURES, PREVIEW_ROWS, CellError, figure_text, is_empty, normalise_name,
+                                       parse_figure, parse_period, parse_year)
 from chainchief.imports.models import ImportBatch, ImportRowChange
 from chainchief.imports.table import TOTAL_WORDS, is_blank, is_total
 
@@ -292,7 +293,6 @@ class MonthlyBulk:
         self._build(self.parse_odd())
 
     def parse_odd(self):
-        from chainchief.imports.kinds import _figure
 
         self.x(f"CREATE TEMPORARY TABLE {ODD} (col smallint, raw text, val numeric, err boolean)")
         odd, rows = set(), []
@@ -301,7 +301,7 @@ class MonthlyBulk:
             for (raw,) in values:
                 odd.add(i)
                 try:  # the per-row code's own reading of a figure, unit conversion included
-                    val, err = _figure(raw, factor, unit, i == 5), False
+                    val, err = parse_figure(raw, factor, unit, i == 5), False
                 except CellError:
                     val, err = None, True
                 rows.append((i, raw, val, err))
@@ -419,14 +419,12 @@ class MonthlyBulk:
                 f"AND {old}.period BETWEEN '{lo.isoformat()}' AND '{hi.isoformat()}'")
 
     def differs(self, new="s", old="m"):
-        from chainchief.imports.kinds import FIGURES
 
         parts = [f"({new}.{f} IS NOT NULL AND {old}.{f} IS DISTINCT FROM {new}.{f})"
                  for f in FIGURES if f in self.kind.mapped_figures]
         return "(" + " OR ".join(parts) + ")"
 
     def figure_select(self, alias="s"):
-        from chainchief.imports.kinds import FIGURES
 
         have = {f"f{i}" for i, *_ in self.figs}
         out = []
@@ -445,7 +443,6 @@ class MonthlyBulk:
         return found
 
     def summarise(self):
-        from chainchief.imports.kinds import FIGURES, PREVIEW_ROWS, _dec
 
         out, stat = self.out, self.stat()
         self.x(f"CREATE TEMPORARY VIEW imports_clean AS SELECT s.row_no, s.enterprise_id, s.period, "
@@ -478,7 +475,7 @@ class MonthlyBulk:
                 item = {"row": r[0], "uscc": r[1], "name": r[2], "period": f"{r[3]:%Y-%m}", "action": r[-1]}
                 for i, f in enumerate(FIGURES):
                     v = r[4 + i]
-                    item[f] = None if v is None else (int(v) if f == "employees" else str(_dec(v)))
+                    item[f] = None if v is None else (int(v) if f == "employees" else str(figure_text(v)))
                 out.preview.append(item)
             out.periods = set(self.periods)
         finally:
@@ -486,7 +483,6 @@ class MonthlyBulk:
 
     def write(self):
         """Keep the values about to be overwritten, then one upsert that touches only new and changed rows."""
-        from chainchief.imports.kinds import FIGURES
 
         ctx, out, stat = self.ctx, self.out, self.stat()
         user = ctx.user

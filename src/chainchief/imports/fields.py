@@ -209,3 +209,47 @@ def normalise_name(value) -> str:
     s = text(value)
     s = _SPACES_RE.sub("", s).replace("(", "（").replace(")", "）")
     return s.lower()
+
+
+# The figures of a monthly statistics row (monitoring.MonthlyStat) and how a cell of one is read.
+FIGURES = ("revenue", "gross_output", "profit", "tax", "rd_spend", "employees")
+NON_NEGATIVE = {"revenue", "gross_output", "tax", "rd_spend", "employees"}
+PREVIEW_ROWS = 20  # rows of a sheet shown before an import is committed
+
+
+def parse_figure(v, factor, unit, is_int):
+    """A figure cell in 万元 (or a head count): the fast path for plain numbers, parse_decimal for the rest."""
+    t = type(v)
+    if t is str:
+        try:
+            d = Decimal(v)
+        except InvalidOperation:
+            d = None
+        if d is None or not d.is_finite():
+            d = parse_decimal(v, unit)
+            if d is None:
+                return None
+            factor = None
+    elif t is float:
+        d = Decimal(repr(v))
+    elif t is int:
+        d = Decimal(v)
+    else:
+        d = parse_decimal(v, unit)
+        if d is None:
+            return None
+        factor = None
+    if factor is not None:
+        d = d * factor
+    if is_int:
+        if d != d.to_integral_value():
+            raise CellError("从业人员应为整数。")
+        return int(d)
+    return d.quantize(CENT, ROUND_HALF_UP)
+
+
+def figure_text(value):
+    """A money figure as the text of its value in 万元 to the cent (how previews show it)."""
+    if value is None:
+        return None
+    return str(Decimal(str(value)).quantize(CENT, ROUND_HALF_UP))

@@ -5,13 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chainchief.core.access import AUDIT, Access
 from chainchief.core.querysets import RestrictedQuerySet
-
-
-class ImportKind(models.TextChoices):
-    ENTERPRISES = "enterprises", _("企业名录")
-    MONTHLY_STATS = "monthly_stats", _("月度统计")
-    SEGMENTS = "segments", _("产业链环节")
-    PLACEMENTS = "placements", _("环节企业")
+from chainchief.imports import registry
 
 
 class BatchStatus(models.TextChoices):
@@ -25,7 +19,7 @@ class BatchStatus(models.TextChoices):
 
 
 class ImportBatch(models.Model):
-    kind = models.CharField(_("导入类型"), max_length=16, choices=ImportKind.choices)
+    kind = models.CharField(_("导入类型"), max_length=16, choices=registry.choices)
     file_name = models.CharField(_("文件名"), max_length=255)
     file_path = models.CharField(_("存储路径"), max_length=255, editable=False)
     size = models.BigIntegerField(_("文件大小"), default=0)

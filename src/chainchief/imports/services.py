@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from chainchief.audit.models import AuditAction
 from chainchief.audit.services import record
 from chainchief.core.permissions import VIEW, restrict
-from chainchief.imports import kinds as kinds_module
-from chainchief.imports.kinds import Outcome, Progress
+from chainchief.imports import registry
+from chainchief.imports.kinds.base import Outcome, Progress, rollback_orm
 from chainchief.imports.models import BatchStatus, ImportBatch, NameMatch
 from chainchief.imports.readers import FileError, check_size, open_sheet
 from chainchief.imports.table import locate
@@ -47,7 +47,7 @@ def check_allowed(user, kind):
 
 def start(user, fileobj, file_name, kind_key) -> ImportBatch:
     """Store the uploaded file (streamed, hashed, size-checked) and create its batch."""
-    kind = kinds_module.get(kind_key)
+    kind = registry.get(kind_key)
     check_allowed(user, kind)
     size = getattr(fileobj, "size", None)
     if size is not None:
@@ -125,7 +125,7 @@ def run(batch, user=None, *, write=False, progress=None) -> ImportBatch:
     A dry run leaves the data as it was. A commit is all-or-nothing: any row error, any unconfirmed match or
     any refused permission leaves the data as it was and the batch with its errors."""
     user = user or batch.user
-    kind = kinds_module.get(batch.kind)
+    kind = registry.get(batch.kind)
     check_allowed(user, kind)
     ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, progress=0, message="")
     writer = _ProgressWriter(batch)
@@ -228,12 +228,12 @@ def rollback(batch, user) -> ImportBatch:
     if batch.status != BatchStatus.COMMITTED:
         raise ValidationError(_("该批次当前状态为“%(status)s”，只有已导入的批次可以撤销。") % {
             "status": batch.get_status_display()})
-    kind = kinds_module.get(batch.kind)
+    kind = registry.get(batch.kind)
     check_allowed(user, kind)
     if hasattr(kind, "rollback"):
         kind.rollback(batch)
     else:
-        kinds_module.rollback_orm(batch)
+        rollback_orm(batch)
     before = _summary(batch)
     batch.status, batch.rolled_back_at = BatchStatus.ROLLED_BACK, timezone.now()
     batch.save()

@@ -11,9 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
-from chainchief.imports import kinds, services, tasks, workbooks
+from chainchief.imports import registry, services, tasks, workbooks
 from chainchief.imports.api import XLSX
-from chainchief.imports.models import ImportBatch
 from chainchief.imports.readers import FileError, max_bytes
 
 # Files larger than this are read outside the request; the page shows a progress bar meanwhile.
@@ -26,7 +25,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, v.label) for k, v in kinds.registry().items() if v.allowed(user)]
+        self.fields["kind"].choices = [(k, v.label) for k, v in registry.kinds().items() if v.allowed(user)]
         self.fields["file"].widget.attrs.update({"accept": ".xlsx,.xls,.csv", "class": "form-control"})
         self.fields["kind"].widget.attrs["class"] = "form-select"
 
@@ -46,7 +45,7 @@ def upload(request):
             else:
                 services.run(batch, request.user)
             return redirect("imports:detail", pk=batch.pk)
-    templates = [(k, v.label) for k, v in kinds.registry().items() if v.allowed(request.user)]
+    templates = [(k, v.label) for k, v in registry.kinds().items() if v.allowed(request.user)]
     recent = services.batches_for(request.user)[:5]
     return render(request, "imports/upload.html", {
         "form": form, "templates": templates, "recent": recent, "max_mb": max_bytes() // 1048576,
@@ -149,7 +148,7 @@ def history(request):
     if kind:
         qs = qs.filter(kind=kind)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "imports/list.html", {"page": page, "kinds": kinds.registry(), "kind": kind})
+    return render(request, "imports/list.html", {"page": page, "kinds": registry.kinds(), "kind": kind})
 
 
 @login_required
@@ -158,7 +157,7 @@ def template(request, kind):
     from django.http import Http404
 
     try:
-        k = kinds.get(kind)
+        k = registry.get(kind)
     except ValidationError:
         raise Http404("没有这种导入类型。") from None
     return FileResponse(workbooks.template(k), as_attachment=True, filename=f"{k.label}导入模板.xlsx",

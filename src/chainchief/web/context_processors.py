@@ -9,14 +9,14 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     from chainchief.audit.models import AuditEvent
-    from chainchief.imports import kinds as import_kinds
+    from chainchief.imports import registry as import_kinds
     from chainchief.monitoring.models import ChainFigure
 
     return {
         "nav": {
             "can_audit": may(user, VIEW, AuditEvent),
             "can_cockpit": may(user, VIEW, ChainFigure),
-            "can_import": any(kind.allowed(user) for kind in import_kinds.registry().values()),
+            "can_import": any(kind.allowed(user) for kind in import_kinds.kinds().values()),
             "can_add_chain": may(user, ADD, Chain),
             "can_add_tier": may(user, ADD, ChainTier),
             "can_add_enterprise": may(user, ADD, Enterprise),

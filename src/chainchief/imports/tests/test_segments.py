@@ -4,10 +4,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
-from chainchief.chains.models import Chain, Segment
+from chainchief.chains.models import Chain
 from chainchief.imports import services
 from chainchief.imports.models import BatchStatus
 from chainchief.imports.tests.helpers import xlsx
+from chainchief.maps.models import Segment
 
 pytestmark = pytest.mark.django_db
 HEADER = ["产业链", "环节名称", "环节位置", "上级环节", "主要产品", "排序"]

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from chainchief.imports import kinds, services
+from chainchief.imports import registry, services
 from chainchief.imports.models import BatchStatus
 
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path")
-        parser.add_argument("--kind", required=True, choices=sorted(kinds.registry()))
+        parser.add_argument("--kind", required=True, choices=sorted(registry.kinds()))
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
         parser.add_argument("--user", default=None, help="以该用户导入（默认：第一个超级用户）")
 

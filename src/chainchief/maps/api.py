@@ -1,16 +1,16 @@
 """API of the chain map: the map itself, CRUD for its parts, the 1 + N lists and the city overview."""
 from decimal import Decimal
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import FilterLookup, Query, Router, Schema
 from pydantic import BaseModel
 
-from chainchief.chains import map_services, mapping
-from chainchief.chains.models import (
-    Chain, KeyTechnology, MapSettings, Segment, SegmentLink, SegmentPlacement, Stage, Strength,
-)
+from chainchief.chains.models import Chain
 from chainchief.core.api_crud import Deleted, ListParams, crud
 from chainchief.core.permissions import VIEW
+from chainchief.maps import mapping, services as map_services
+from chainchief.maps.models import KeyTechnology, MapSettings, Segment, SegmentLink, SegmentPlacement, Stage, Strength
 
 router = Router()
 TAGS = ["产业链图谱"]
@@ -194,21 +194,14 @@ class SegmentIn(Schema):
 
 
 class SegmentFilters(ListParams):
-    chain: int | None = None
+    chain: Annotated[int | None, FilterLookup("chain_id")] = None
     stage: Stage | None = None
-    parent: int | None = None
-
-
-def _filter_segments(qs, p):
-    for field, value in (("chain_id", p.chain), ("stage", p.stage), ("parent_id", p.parent)):
-        if value is not None:
-            qs = qs.filter(**{field: value})
-    return qs
+    parent: Annotated[int | None, FilterLookup("parent_id")] = None
 
 
 crud(router, Segment, out=SegmentOut, name="Segment", path="/segments", tags=TAGS,
      fields=["chain", "parent", "stage", "name", "description", "key_products", "order"],
-     search=("name", "key_products"), filters=SegmentFilters, apply_filters=_filter_segments,
+     search=("name", "key_products"), filters=SegmentFilters,
      queryset=lambda: Segment.objects.select_related("chain"), create_in=SegmentIn,
      create=lambda user, data: map_services.add_segment(user, _plain(data)),
      update=lambda user, obj, data, version: map_services.update_segment(user, obj, _plain(data), version),
@@ -327,22 +320,14 @@ class PlacementIn(Schema):
 
 
 class PlacementFilters(ListParams):
-    chain: int | None = None
-    segment: int | None = None
-    enterprise: int | None = None
-
-
-def _filter_placements(qs, p):
-    for field, value in (("segment__chain_id", p.chain), ("segment_id", p.segment),
-                         ("membership__enterprise_id", p.enterprise)):
-        if value is not None:
-            qs = qs.filter(**{field: value})
-    return qs
+    chain: Annotated[int | None, FilterLookup("segment__chain_id")] = None
+    segment: Annotated[int | None, FilterLookup("segment_id")] = None
+    enterprise: Annotated[int | None, FilterLookup("membership__enterprise_id")] = None
 
 
 crud(router, SegmentPlacement, out=PlacementOut, name="SegmentPlacement", path="/segment-placements", tags=TAGS,
      fields=["segment", "note"], search=("membership__enterprise__name",), filters=PlacementFilters,
-     apply_filters=_filter_placements, create_in=PlacementIn,
+     create_in=PlacementIn,
      queryset=lambda: SegmentPlacement.objects.select_related("segment", "membership__enterprise"),
      create=lambda user, data: map_services.place(user, **_plain(data)),
      update=lambda user, obj, data, version: map_services.update_placement(user, obj, _plain(data), version),
@@ -365,25 +350,15 @@ class TechnologyOut(Schema):
     version: int
 
 
-class ChainSegmentFilters(ListParams):
-    chain: int | None = None
-    segment: int | None = None
-
-
-class TechnologyFilters(ChainSegmentFilters):
+class TechnologyFilters(ListParams):
+    chain: Annotated[int | None, FilterLookup("segment__chain_id")] = None
+    segment: Annotated[int | None, FilterLookup("segment_id")] = None
     status: str | None = None
-
-
-def _filter_technologies(qs, p):
-    for field, value in (("segment__chain_id", p.chain), ("segment_id", p.segment), ("status", p.status)):
-        if value is not None:
-            qs = qs.filter(**{field: value})
-    return qs
 
 
 crud(router, KeyTechnology, out=TechnologyOut, name="KeyTechnology", path="/key-technologies", tags=TAGS,
      fields=["segment", "name", "description", "enterprise", "enterprise_role", "external_party", "status",
-             "order"], search=("name",), filters=TechnologyFilters, apply_filters=_filter_technologies,
+             "order"], search=("name",), filters=TechnologyFilters,
      queryset=lambda: KeyTechnology.objects.select_related("segment"),
      create=lambda user, data: map_services.add_technology(user, _plain(data)),
      update=lambda user, obj, data, version: map_services.update_technology(user, obj, _plain(data), version),
@@ -399,18 +374,15 @@ class LinkOut(Schema):
     version: int
 
 
-def _filter_links(qs, p):
-    from django.db.models import Q
+class LinkFilters(ListParams):
+    """A link belongs to the chains and segments at both its ends."""
 
-    if p.chain is not None:
-        qs = qs.filter(Q(source__chain_id=p.chain) | Q(target__chain_id=p.chain))
-    if p.segment is not None:
-        qs = qs.filter(Q(source_id=p.segment) | Q(target_id=p.segment))
-    return qs
+    chain: Annotated[int | None, FilterLookup(["source__chain_id", "target__chain_id"])] = None
+    segment: Annotated[int | None, FilterLookup(["source_id", "target_id"])] = None
 
 
 crud(router, SegmentLink, out=LinkOut, name="SegmentLink", path="/segment-links", tags=TAGS,
-     fields=["source", "target", "kind", "note"], filters=ChainSegmentFilters, apply_filters=_filter_links,
+     fields=["source", "target", "kind", "note"], filters=LinkFilters,
      queryset=lambda: SegmentLink.objects.select_related("source", "target"),
      create=lambda user, data: map_services.add_link(user, _plain(data)),
      update=lambda user, obj, data, version: map_services.update_link(user, obj, _plain(data), version),

@@ -32,11 +32,10 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from chainchief.chains.models import (
-    Chain, KeyTechnology, MapSettings, Segment, SegmentLink, SegmentPlacement, Stage, Strength,
-)
+from chainchief.chains.models import Chain
 from chainchief.core.permissions import ADD, ALL, CHANGE, REGION, VIEW, can, may, region_wide, scope_for
 from chainchief.enterprises.models import Enterprise, Membership, MembershipRole
+from chainchief.maps.models import KeyTechnology, MapSettings, Segment, SegmentLink, SegmentPlacement, Stage, Strength
 
 STAGES = list(Stage)
 

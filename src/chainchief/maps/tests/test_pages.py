@@ -3,7 +3,8 @@ import io
 
 import pytest
 
-from chainchief.chains.models import Chain, Segment
+from chainchief.chains.models import Chain
+from chainchief.maps.models import Segment
 
 
 @pytest.fixture

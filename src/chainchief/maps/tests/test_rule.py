@@ -3,10 +3,11 @@ from decimal import Decimal
 
 import pytest
 
-from chainchief.chains.mapping import Facts, build_map, flatten, judge
-from chainchief.chains.models import Chain, MapSettings, Segment, SegmentPlacement, StrengthOverride
+from chainchief.chains.models import Chain
 from chainchief.core.models import Region, RegionLevel
 from chainchief.enterprises.models import Enterprise, Membership, MembershipRole
+from chainchief.maps.mapping import Facts, build_map, flatten, judge
+from chainchief.maps.models import MapSettings, Segment, SegmentPlacement, StrengthOverride
 
 
 def rule(**kw):

@@ -15,13 +15,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chainchief.chains import map_services, mapping
-from chainchief.chains.models import (
-    Chain, LinkKind, MapSettings, Segment, SegmentPlacement, Stage, Strength, TechnologyHolder, TechnologyStatus,
-)
+from chainchief.chains.models import Chain
 from chainchief.core.permissions import CHANGE, VIEW, can
 from chainchief.core.services import Conflict
 from chainchief.enterprises.models import Membership
+from chainchief.maps import mapping, services as map_services
+from chainchief.maps.models import (
+    LinkKind, MapSettings, Segment, SegmentPlacement, Stage, Strength, TechnologyHolder, TechnologyStatus
+)
 
 
 def _chain(user, pk):
@@ -41,7 +42,7 @@ def chain_map(request, pk):
     district = _int(request.GET.get("district"))
     tree = mapping.build_map(chain, request.user, district=district)
     chains = Chain.objects.restrict(request.user, VIEW).filter(is_active=True).order_by("order", "id")
-    return render(request, "chains/map.html", {
+    return render(request, "maps/map.html", {
         "chain": chain, "tree": tree, "chains": chains, "district": district,
         "selected": _int(request.GET.get("segment")),
         "api_url": reverse("api:chain_map", args=[chain.pk]),
@@ -66,8 +67,8 @@ def segment_panel(request, pk, segment_id):
     context = {"chain": chain, "node": node, "tree": tree, "district": district,
                "parent": next((n for n in mapping.flatten(tree) if n["id"] == node["parent_id"]), None)}
     if request.htmx or request.GET.get("fragment"):
-        return render(request, "chains/map_panel.html", context)
-    return render(request, "chains/map_panel_page.html", context)
+        return render(request, "maps/panel.html", context)
+    return render(request, "maps/panel_page.html", context)
 
 
 @login_required
@@ -78,7 +79,7 @@ def lists(request, pk):
         stage = None
     q = (request.GET.get("q") or "").strip() or None
     tree = mapping.build_map(chain, request.user)
-    return render(request, "chains/map_lists.html", {
+    return render(request, "maps/lists.html", {
         "chain": chain, "tree": tree, "stage": stage, "q": q or "", "stages": Stage.choices,
         "backbone": mapping.backbone_list(chain, request.user, q=q),
         "supporting": mapping.supporting_list(tree, stage=stage, q=q),
@@ -92,7 +93,7 @@ def lists(request, pk):
 @login_required
 def overview(request):
     data = mapping.overview(request.user)
-    return render(request, "chains/map_overview.html", {"data": data})
+    return render(request, "maps/overview.html", {"data": data})
 
 
 # --- exports -------------------------------------------------------------------------------------------------
@@ -203,7 +204,7 @@ def edit(request, pk):
     for node in flat:
         node["placements"] = placements.get(node["id"], [])
         node["placed_ids"] = {p.membership_id for p in node["placements"]}
-    return render(request, "chains/map_edit.html", {
+    return render(request, "maps/edit.html", {
         "chain": chain, "tree": tree, "flat": flat, "members": members, "stages": Stage.choices,
         "strengths": Strength.choices, "statuses": TechnologyStatus.choices, "holders": TechnologyHolder.choices,
         "link_kinds": LinkKind.choices,
@@ -370,5 +371,5 @@ def settings_view(request):
                                       else "form-control")
         if not can_edit:
             field.disabled = True
-    return render(request, "chains/map_settings.html", {"form": form, "region": region, "current": current,
+    return render(request, "maps/settings.html", {"form": form, "region": region, "current": current,
                                                         "can_edit": can_edit})

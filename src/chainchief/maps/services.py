@@ -10,13 +10,14 @@ from django.db.models import Max
 
 from chainchief.audit.models import AuditAction
 from chainchief.audit.services import record, snapshot
-from chainchief.chains.models import (
-    Chain, KeyTechnology, MapSettings, Segment, SegmentLink, SegmentPlacement, Strength, StrengthOverride,
-)
+from chainchief.chains.models import Chain
 from chainchief.core import services
 from chainchief.core.permissions import CHANGE, VIEW, can, region_wide
 from chainchief.core.services import Conflict
 from chainchief.enterprises.models import Enterprise, Membership, MembershipRole
+from chainchief.maps.models import (
+    KeyTechnology, MapSettings, Segment, SegmentLink, SegmentPlacement, Strength, StrengthOverride
+)
 
 
 def check_map_edit(user, chain):

@@ -8,8 +8,9 @@ PASSWORD = "Demo#2026"
 
 @pytest.mark.browser
 def test_click_segment_opens_panel(live_server, page, transactional_db, artifacts):
-    from chainchief.chains.models import Chain, Segment
+    from chainchief.chains.models import Chain
     from chainchief.demo import loader
+    from chainchief.maps.models import Segment
 
     if not loader.is_loaded() or not Segment.objects.exists():
         loader.load()

@@ -4,9 +4,10 @@ import pytest
 from django.db import connection
 
 from chainchief.audit.models import AuditEvent
-from chainchief.chains.mapping import flatten
-from chainchief.chains.models import Chain, Segment, SegmentPlacement
+from chainchief.chains.models import Chain
 from chainchief.enterprises.models import Membership
+from chainchief.maps.mapping import flatten
+from chainchief.maps.models import Segment, SegmentPlacement
 
 
 @pytest.fixture
@@ -223,8 +224,8 @@ def _count_queries(client, chain):
 
 
 def test_map_of_5000_enterprises_in_a_fixed_number_of_queries(api, demo_db):
-    from chainchief.chains.map_synthetic import build_large_chain
     from chainchief.core.models import Region
+    from chainchief.maps.synthetic import build_large_chain
 
     city = Region.objects.get(code="370700")
     districts = list(city.children.all())

@@ -3,9 +3,10 @@ import random
 
 from django.db import transaction
 
-from chainchief.chains.models import Chain, Segment, SegmentPlacement, Stage
+from chainchief.chains.models import Chain
 from chainchief.core import uscc
 from chainchief.enterprises.models import Enterprise, Membership, MembershipRole
+from chainchief.maps.models import Segment, SegmentPlacement, Stage
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
