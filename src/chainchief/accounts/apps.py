@@ -8,7 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("用户与权限")
 
     def ready(self):
-        from chainchief.accounts.rules import REGION_WIDE_ROLES, RULES, SELF_SERVICE
+        from chainchief.accounts.rules import DEPARTMENT_ROLES, REGION_WIDE_ROLES, RULES, SELF_SERVICE, SERVICE_ROLES
         from chainchief.core.registry import registry
 
-        registry.set_rules(RULES, self_service=SELF_SERVICE, region_wide_roles=REGION_WIDE_ROLES)
+        registry.set_rules(RULES, self_service=SELF_SERVICE, region_wide_roles=REGION_WIDE_ROLES,
+                           department_roles=DEPARTMENT_ROLES, service_roles=SERVICE_ROLES)

@@ -84,3 +84,24 @@ class ApiToken(models.Model):
             expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_TTL_DAYS),
         )
         return row, raw
+
+
+class Notification(models.Model):
+    """A message in a user's inbox (站内通知): a request to handle, a task assigned, a deadline near. Each user
+    reads only its own (``for_user``), so it needs no access description."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE,
+                             related_name="notifications")
+    text = models.CharField(_("内容"), max_length=300)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.text

@@ -26,5 +26,10 @@ RULES = {
 }
 # Self-service rows (access.self_service): the roles that act on them for their own enterprises.
 SELF_SERVICE = {Role.ENTERPRISE: ENTERPRISES}
+# Serving roles (access.service): a commissioner records visits to, and files requests for, its enterprises.
+SERVICE_ROLES = {Role.COMMISSIONER: ENTERPRISES}
 # The roles that act for their whole region: they add and delete region-managed rows (chains, tiers …).
 REGION_WIDE_ROLES = {Role.ADMIN, Role.COORDINATOR}
+# The roles that see and act on the rows their department handles (access.department): a department's staff
+# on the enterprise requests assigned to it, in whichever chain.
+DEPARTMENT_ROLES = {Role.DEPT}

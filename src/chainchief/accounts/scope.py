@@ -3,6 +3,8 @@ import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.utils import timezone
+
 from chainchief.accounts.roles import Role
 from chainchief.core import stamps
 from chainchief.core.models import Region
@@ -28,7 +30,9 @@ def cached(user):
     scope is resolved from (regions, chain roles, lead departments, people's logins, the user's chains and
     enterprises). A changed role, region or scope therefore counts from the next request on, in every process."""
     token = getattr(user, "stamp", None) or stamps.current()
-    key = ("scope", user.pk, user.role, user.region_id, user.department_id, user.is_superuser)
+    # The date too: a commissioner's assignment begins and ends with a day, not with a write.
+    key = ("scope", user.pk, user.role, user.region_id, user.department_id, user.is_superuser,
+           timezone.localdate().toordinal())
     return stamps.memo(token, key, lambda: resolve(user))
 
 

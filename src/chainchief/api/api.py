@@ -55,12 +55,33 @@ def _validation(request, exc):
     return _error(request, 400, "；".join(str(m) for m in exc.messages))
 
 
+# Pydantic's messages for the commonest mistakes, in Chinese; any other keeps pydantic's own words.
+INPUT_MESSAGES = {
+    "extra_forbidden": "不接受该字段。",
+    "missing": "此项必填。",
+    "int_parsing": "应为整数。",
+    "int_type": "应为整数。",
+    "bool_parsing": "应为 true 或 false。",
+    "date_parsing": "日期格式应为 YYYY-MM-DD。",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD。",
+    "string_type": "应为文本。",
+}
+
+
+def _input_message(err):
+    kind = err.get("type", "")
+    if kind in ("literal_error", "enum"):
+        expected = (err.get("ctx") or {}).get("expected", "")
+        return f"无效的取值，可选：{expected}。" if expected else "无效的取值。"
+    return INPUT_MESSAGES.get(kind) or err.get("msg", "无效")
+
+
 @api.exception_handler(NinjaValidationError)
 def _ninja_validation(request, exc):
     errors = {}
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "params", "path")]
-        errors.setdefault(".".join(loc) or "request", []).append(err.get("msg", "无效"))
+        errors.setdefault(".".join(loc) or "request", []).append(_input_message(err))
     return _error(request, 400, "请求参数有误。", errors)
 
 

@@ -22,9 +22,16 @@ class Access:
     region: str | tuple[str, ...] | None = None  # path to a Region (or "pk" for Region itself); None: not tied
     chain: str | tuple[str, ...] | None = None  # path to a Chain ("pk" for Chain itself)
     enterprise: str | tuple[str, ...] | None = None  # path to an Enterprise ("pk" for Enterprise itself)
+    # Paths to the departments that handle a row (an enterprise request's lead and cooperating departments):
+    # the staff of such a department see it and act on it, whatever their chains (roles in
+    # ``registry.department_roles``). Multi-valued paths are allowed here.
+    department: str | tuple[str, ...] | None = None
     # Only region-wide roles (admin, coordinator) may add or delete objects of this model.
     region_managed: bool = False
     # Actions an enterprise user performs itself on these rows of its own enterprise: ("change",) for its
     # profile, ("add", "change") for its monthly figures. Everything else about an enterprise (memberships,
     # qualifications) it may only read.
     self_service: tuple = ()
+    # Actions the roles serving an enterprise (its commissioner: ``registry.service_roles``) perform on these
+    # rows of the enterprises they serve: ("add", "change") for visits, ("add",) for filing a request.
+    service: tuple = ()

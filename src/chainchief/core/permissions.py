@@ -35,6 +35,8 @@ def scope_for(user, model, action):
         return None
     if action in access.self_service and user.role in registry.self_service:
         return registry.self_service[user.role]
+    if action in access.service and user.role in registry.service_roles:
+        return registry.service_roles[user.role]
     return registry.rules.get(user.role, {}).get(access.kind, {}).get(action)
 
 
@@ -48,6 +50,28 @@ def _any(paths, values):
 
 def scope_q(user, model, action):
     """A Q object for the rows in scope, or None for no rows."""
+    q = _scope_q(user, model, action)
+    handled = _handled_q(user, model, action)
+    if handled is None or (q is not None and not q):
+        return q
+    return handled if q is None else q | handled
+
+
+def _handled_q(user, model, action):
+    """The rows the user's department handles (``access.department``), for the roles acting for their
+    department; None when that does not apply. A multi-valued path is a subquery, so no row is repeated."""
+    paths = model.access.department
+    if (not paths or action not in (VIEW, CHANGE) or user is None or not user.is_authenticated
+            or not user.is_active or getattr(user, "role", None) not in registry.department_roles
+            or not getattr(user, "department_id", None)):
+        return None
+    q = Q()
+    for path in (paths,) if isinstance(paths, str) else paths:
+        q |= Q(pk__in=model._default_manager.filter(**{path: user.department_id}).values("pk"))
+    return q
+
+
+def _scope_q(user, model, action):
     scope = scope_for(user, model, action)
     access = model.access
     if scope is None:
@@ -128,7 +152,7 @@ def check(user, action, obj):
 
 def may(user, action, model):
     """Whether ``user`` may perform ``action`` on some objects of ``model`` (for showing buttons)."""
-    return scope_for(user, model, action) is not None
+    return scope_for(user, model, action) is not None or _handled_q(user, model, action) is not None
 
 
 # The actions as a sentence names them ("无权修改该企业。", "You may not change this enterprise.").

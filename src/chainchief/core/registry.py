@@ -5,7 +5,8 @@ audited admin (``admin``) — and the domain apps own the facts it works with. E
 in its ``AppConfig.ready()``, as NetBox's registry does:
 
 - ``accounts``: the scope each role has on each kind of data (``rules``), the roles that act on their own
-  enterprises' rows (``self_service``) and the roles that see their whole region (``region_wide_roles``);
+  enterprises' rows (``self_service``), the roles serving enterprises (``service_roles``), the roles that see their whole region (``region_wide_roles``) and
+  those that act for their department on the rows it handles (``department_roles``);
   the sets a user's scope is made of come from the scope sources below;
 - ``chains``: the chains a user works on beyond those assigned to the login itself (a chief's chain roles, a
   lead department's chains) — ``scope_sources["chains"]``;
@@ -24,15 +25,19 @@ class Registry:
         self.rules = {}  # role → kind of data → action → scope name (see core.permissions)
         self.self_service = {}  # role → scope name, for the actions a model lists in ``access.self_service``
         self.region_wide_roles = frozenset()  # roles that add and delete region-managed rows
+        self.department_roles = frozenset()  # roles that see and change the rows their department handles
+        self.service_roles = {}  # role → scope name, for the actions a model lists in ``access.service``
         self.scope_sources = {}  # part of a scope ("chains", "enterprises") → [callable(user) → ids]
         self._memberships = None  # callable(field, **filters) → a values() queryset of memberships
         self._audit = None  # an object with record(user, action, obj, before=, after=, object_repr=) and snapshot(obj)
 
     # Permission facts (accounts).
-    def set_rules(self, rules, *, self_service, region_wide_roles):
+    def set_rules(self, rules, *, self_service, region_wide_roles, department_roles=(), service_roles=None):
         self.rules = rules
         self.self_service = dict(self_service)
+        self.service_roles = dict(service_roles or {})
         self.region_wide_roles = frozenset(region_wide_roles)
+        self.department_roles = frozenset(department_roles)
 
     def add_scope_source(self, part, source):
         """``source(user)`` → ids to add to the ``part`` of the user's scope. Registered once per source."""

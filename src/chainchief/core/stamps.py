@@ -36,10 +36,10 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
 # What cached reads are computed from: the users, their scopes (regions, chain roles, lead departments, people's
-# logins, users' chains and enterprises) and the cockpit (chains, tiers, pre-aggregated figures, targets, rules).
+# logins, users' chains and enterprises, commissioners' assignments) and the cockpit (chains, tiers, pre-aggregated figures, targets, rules).
 WATCHED = (
     "accounts.User", "accounts.ApiToken", "core.Region", "core.Person", "chains.ChainTier", "chains.Chain", "chains.ChainRole", "chains.ChainDepartment",
-    "accounts.User.chains", "accounts.User.enterprises",
+    "accounts.User.chains", "accounts.User.enterprises", "enterprises.CommissionerAssignment",
     "monitoring.ChainFigure", "monitoring.ChainTarget", "monitoring.MonitoringSettings",
 )
 # Columns whose updates alone change nothing cached: a bearer token's last use is written while it is used, a

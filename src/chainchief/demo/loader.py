@@ -12,7 +12,7 @@ from chainchief.chains.models import (
 )
 from chainchief.core import uscc
 from chainchief.core.models import Department, Person, Region, RegionLevel
-from chainchief.demo import data
+from chainchief.demo import data, service
 from chainchief.enterprises.models import (
     Enterprise, Membership, MembershipRole, Qualification, QualificationKind, QualificationLevel,
 )
@@ -40,6 +40,9 @@ def load(seed=2021, stdout=None):
         _load_figures(seed, stdout)
         added = True
     added = _load_maps(seed, stdout) or added
+    if not service.is_loaded():
+        service.load(seed)
+        added = True
     return added
 
 

@@ -10,6 +10,16 @@ def memberships(field, **filters):
     return Membership.objects.filter(**filters).values(field)
 
 
+def served_by(user):
+    """The enterprises a commissioner serves today through its assignments (part of its scope)."""
+    from chainchief.enterprises.models import CommissionerAssignment, current_assignments_q
+
+    if not getattr(user, "pk", None):
+        return set()
+    return set(CommissionerAssignment.objects.filter(current_assignments_q(), commissioner__user=user)
+               .values_list("enterprise_id", flat=True))
+
+
 class EnterprisesConfig(AppConfig):
     name = "chainchief.enterprises"
     label = "enterprises"
@@ -19,3 +29,4 @@ class EnterprisesConfig(AppConfig):
         from chainchief.core.registry import registry
 
         registry.set_memberships(memberships)
+        registry.add_scope_source("enterprises", served_by)

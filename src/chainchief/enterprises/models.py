@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chainchief.core import uscc
@@ -176,3 +177,88 @@ class SupplyLink(BaseModel):
             errors["chain"] = _("所选产业链须是供应方或采购方所在的产业链。")
         if errors:
             raise ValidationError(errors)
+
+
+class CommissionerAssignment(BaseModel):
+    """A service commissioner (服务企业专员) paired with an enterprise from a date, until a date or for good.
+
+    A commissioner serves the enterprises of its current assignments (part of its scope, registered by this
+    app); an ended assignment stays on record. Assignments are made by the chain office."""
+
+    commissioner = models.ForeignKey("core.Person", verbose_name=_("服务专员"), on_delete=models.PROTECT,
+                                     related_name="assignments")
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE,
+                                   related_name="commissioner_assignments")
+    started_on = models.DateField(_("开始日期"), default=timezone.localdate)
+    ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    access = Access(kind=ENTERPRISE, region="enterprise__region", enterprise="enterprise", region_managed=True)
+
+    class Meta:
+        verbose_name = _("专员包联")
+        verbose_name_plural = _("专员包联")
+        ordering = ["enterprise", "-started_on", "id"]
+        indexes = [models.Index(fields=["commissioner", "ended_on"])]
+
+    def __str__(self):
+        return f"{self.commissioner} · {self.enterprise}"
+
+    @property
+    def is_current(self):
+        today = timezone.localdate()
+        return self.started_on <= today and (self.ended_on is None or self.ended_on >= today)
+
+    def clean(self):
+        errors = {}
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = _("结束日期不能早于开始日期。")
+        if self.commissioner_id and self.enterprise_id and self.started_on and "ended_on" not in errors:
+            overlapping = CommissionerAssignment.objects.filter(
+                commissioner_id=self.commissioner_id, enterprise_id=self.enterprise_id).exclude(pk=self.pk).filter(
+                models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=self.started_on))
+            if self.ended_on is not None:
+                overlapping = overlapping.filter(started_on__lte=self.ended_on)
+            if overlapping.exists():
+                errors["commissioner"] = _("该专员在这段时间已包联该企业。")
+        if errors:
+            raise ValidationError(errors)
+
+
+def current_assignments_q(today=None):
+    today = today or timezone.localdate()
+    return models.Q(started_on__lte=today) & (models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=today))
+
+
+class Visit(BaseModel):
+    """A commissioner's visit to an enterprise (走访): whom they met, what was discussed, the problems found
+    (each of which may be filed as a request)."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE,
+                                   related_name="visits")
+    commissioner = models.ForeignKey("core.Person", verbose_name=_("服务专员"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="visits")
+    visited_on = models.DateField(_("走访日期"), default=timezone.localdate)
+    people_met = models.CharField(_("接待人员"), max_length=200, blank=True)
+    content = models.TextField(_("走访内容"))
+    problems = models.TextField(_("发现问题"), blank=True)
+
+    # A commissioner records the visits to the enterprises it serves.
+    access = Access(kind=ENTERPRISE, region="enterprise__region", enterprise="enterprise",
+                    service=("add", "change"))
+
+    class Meta:
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
+        ordering = ["-visited_on", "-id"]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.visited_on}"
+
+    def clean(self):
+        if self.content is not None:
+            self.content = self.content.strip()
+            if not self.content:
+                raise ValidationError({"content": _("请填写走访内容。")})
+        if self.visited_on and self.visited_on > timezone.localdate():
+            raise ValidationError({"visited_on": _("走访日期不能晚于今天。")})

@@ -1,5 +1,6 @@
 """Every list API's filters (``ListParams`` subclasses, applied by ninja's FilterSchema) name lookups that exist
 on their model, and an unset filter filters nothing."""
+import datetime
 import enum
 import typing
 
@@ -20,6 +21,8 @@ def _sample(annotation):
         return True
     if kind is int:
         return 1
+    if kind is datetime.date:
+        return datetime.date(2021, 1, 1)
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return next(iter(kind)).value
     return "x"
