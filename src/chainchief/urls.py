@@ -16,6 +16,7 @@ urlpatterns = [
     path("monitoring/", include("chainchief.monitoring.urls")),
     path("maps/", include("chainchief.maps.urls", namespace="chainmap")),
     path("imports/", include("chainchief.imports.urls")),
+    path("requests/", include("chainchief.appeals.urls")),
     path("", include(reference_urlpatterns)),
     path("", include("chainchief.web.urls")),
 ]

@@ -99,7 +99,7 @@ def _event(req, user, action, before, note=""):
 
 def _actor(user):
     person = getattr(user, "person", None) if user.is_authenticated else None
-    return str(person) if person is not None else (user.get_full_name() or user.username)
+    return str(person) if person is not None else str(user)
 
 
 def _commissioner_of(enterprise):
@@ -108,6 +108,15 @@ def _commissioner_of(enterprise):
     assignment = (enterprise.commissioner_assignments.filter(current_assignments_q())
                   .select_related("commissioner").order_by("-started_on", "-id").first())
     return assignment.commissioner if assignment else None
+
+
+def _only_chain(enterprise):
+    """The chain of an enterprise that belongs to one chain only (a request is then about that chain)."""
+    from chainchief.enterprises.models import Membership
+
+    pk = getattr(enterprise, "pk", enterprise)
+    chains = list(Membership.objects.filter(enterprise_id=pk).values_list("chain_id", flat=True)[:2])
+    return chains[0] if len(chains) == 1 else None
 
 
 @transaction.atomic
@@ -128,6 +137,8 @@ def file_request(user, data):
     data["status"] = S.SUBMITTED
     if user.role == Role.COMMISSIONER and getattr(user, "person", None) is not None:
         data.setdefault("commissioner", user.person)
+    if not data.get("chain") and data.get("enterprise"):
+        data["chain"] = _only_chain(data["enterprise"])
     req = services.create(user, Request, data)
     if req.commissioner_id is None:
         commissioner = _commissioner_of(req.enterprise)

@@ -8,6 +8,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from chainchief.accounts.notifications import unread_count
+    from chainchief.appeals.models import Request
     from chainchief.audit.models import AuditEvent
     from chainchief.imports import registry as import_kinds
     from chainchief.monitoring.models import ChainFigure
@@ -15,6 +17,8 @@ def navigation(request):
     return {
         "nav": {
             "can_audit": may(user, VIEW, AuditEvent),
+            "can_requests": may(user, VIEW, Request),
+            "unread": unread_count(user),
             "can_cockpit": may(user, VIEW, ChainFigure),
             "can_import": any(kind.allowed(user) for kind in import_kinds.kinds().values()),
             "can_add_chain": may(user, ADD, Chain),

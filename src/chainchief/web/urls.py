@@ -6,5 +6,6 @@ app_name = "web"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("notifications/", views.notifications, name="notifications"),
     path("", views.home, name="home"),
 ]

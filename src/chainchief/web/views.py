@@ -32,3 +32,25 @@ def home(request):
             groups.append(by_tier[key])
         by_tier[key]["chains"].append(chain)
     return render(request, "web/home.html", {"groups": groups, "chain_total": len(chains)})
+
+
+@login_required
+def notifications(request):
+    """The signed-in user's own inbox; opening a notification's link or "all read" marks them read."""
+    from django.core.paginator import Paginator
+    from django.shortcuts import redirect
+
+    from chainchief.accounts import notifications as inbox
+
+    if request.method == "POST":
+        pk = request.POST.get("open")
+        if pk and pk.isdigit():
+            note = inbox.for_user(request.user).filter(pk=int(pk)).first()
+            if note is not None:
+                inbox.mark_read(request.user, [note.pk])
+                safe = note.url.startswith("/") and not note.url.startswith("//")
+                return redirect(note.url if safe else "web:notifications")
+        inbox.mark_read(request.user)
+        return redirect("web:notifications")
+    page = Paginator(inbox.for_user(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "web/notifications.html", {"page": page})

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from chainchief.appeals import views
+
+app_name = "appeals"
+urlpatterns = [
+    path("", views.request_list, name="list"),
+    path("new/", views.create, name="create"),
+    path("stats/", views.stats_page, name="stats"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/step/", views.take_step, name="step"),
+]
