@@ -273,6 +273,7 @@ REQUEST_TEXTS = {
     "market": "产品进入本地整机企业配套体系困难，希望组织产需对接",
     "technology": "关键工艺攻关缺少高校和科研院所支持",
     "utilities": "新增生产线用电容量不足，希望协调增容",
+    "energy": "新上生产线需新增用能指标，希望协调解决",
     "logistics": "原材料运输成本偏高，希望协调物流通道",
     "other": "生产经营中遇到其他问题，希望协调解决",
 }
@@ -322,10 +323,18 @@ def _add_missing(province, seed, out, t0):
     added = {"supply_links": 0, "tasks": 0, "requests": 0}
     for key, model, make in (("supply_links", SupplyLink, _supply_links), ("tasks", Task, _tasks),
                              ("requests", Request, _requests)):
-        if not model.objects.exists():
+        if not _present(model, key, ctx):
             added[key] = make(random.Random(f"{seed}:{key}"), ctx)
             _log(out, f"{added[key]} {key.replace('_', ' ')}", t0)
     return added
+
+
+def _present(model, key, ctx):
+    """Whether the data set has this part already. Requests count as present from half their proportion on: the
+    demo's two dozen handcrafted requests are not the data set's."""
+    if key == "requests":
+        return model.objects.count() >= REQUESTS_PER_ENTERPRISE * len(ctx.enterprises) / 2
+    return model.objects.exists()
 
 
 def _analyze_all():
@@ -499,11 +508,15 @@ def _requests(rng, ctx):
     """REQUESTS_PER_ENTERPRISE requests per enterprise, received 2019–2021, at every step of the workflow."""
     from datetime import timedelta
 
-    from chainchief.appeals.models import Request, RequestCategory, RequestStatus
+    from chainchief.appeals.models import Request, RequestCategory, RequestStatus, Satisfaction, Urgency
 
+    S = RequestStatus
     ents = ctx.enterprises
-    statuses = ([RequestStatus.ACCEPTED] * 5 + [RequestStatus.ASSIGNED] * 8 + [RequestStatus.HANDLING] * 12
-                + [RequestStatus.REPLIED] * 10 + [RequestStatus.REVIEWED] * 10 + [RequestStatus.CLOSED] * 55)
+    statuses = ([S.SUBMITTED] * 3 + [S.ACCEPTED] * 4 + [S.REJECTED] * 2 + [S.ASSIGNED] * 7 + [S.HANDLING] * 11
+                + [S.REPLIED] * 9 + [S.REVIEWED] * 9 + [S.CLOSED] * 55)
+    answered = (S.REPLIED, S.REVIEWED, S.CLOSED)
+    satisfactions = [Satisfaction.SATISFIED] * 7 + [Satisfaction.BASIC] * 2 + [Satisfaction.UNSATISFIED]
+    urgencies = [Urgency.NORMAL] * 7 + [Urgency.URGENT] * 2 + [Urgency.CRITICAL]
     categories = list(RequestCategory)
     start = date(2019, 1, 1).toordinal()
     rows = []
@@ -517,16 +530,24 @@ def _requests(rng, ctx):
         reachable = [d for r in ctx.above[region] for d in ctx.departments.get(r, [])]
         lead = ctx.leads.get(chain) if chain else None
         department = None
-        if status != RequestStatus.ACCEPTED:
+        if status not in (S.SUBMITTED, S.ACCEPTED, S.REJECTED):
             department = lead if lead in reachable else (rng.choice(reachable) if reachable else None)
             if department is None:  # nobody to assign it to: it stays accepted
-                status = RequestStatus.ACCEPTED
+                status = S.ACCEPTED
         commissioners = ctx.commissioners.get(ctx.city_of[region], [])
         received = date.fromordinal(start + rng.randrange(1095))
-        closed = received + timedelta(days=rng.randint(3, 60)) if status == RequestStatus.CLOSED else None
+        due = received + timedelta(days=rng.choice((5, 7, 10, 15))) if status != S.SUBMITTED else None
+        if status == S.REJECTED:
+            due = None
+        replied = received + timedelta(days=rng.randint(1, 20)) if status in answered else None
+        closed = (replied or received) + timedelta(days=rng.randint(1, 10)) if status == S.CLOSED else None
+        satisfaction = rng.choice(satisfactions) if status in (S.REVIEWED, S.CLOSED) else ""
         text = REQUEST_TEXTS[category.value]
-        rows.append((ent, chain, category.value, text.split("，")[0], f"企业反映：{text}。", status.value, department,
+        rows.append((ent, chain, category.value, rng.choice(urgencies), "office", text.split("，")[0],
+                     f"企业反映：{text}。", status.value, department,
                      rng.choice(commissioners) if commissioners and rng.random() < 0.7 else None, received,
-                     received + timedelta(days=30), closed))
-    return _write(Request, ["enterprise_id", "chain_id", "category", "title", "content", "status", "department_id",
-                            "commissioner_id", "received_on", "due_on", "closed_on"], rows)
+                     due, replied, closed, "已协调解决。" if replied else "",
+                     "不属于政府部门职责范围。" if status == S.REJECTED else "", satisfaction))
+    return _write(Request, ["enterprise_id", "chain_id", "category", "urgency", "channel", "title", "content", "status",
+                            "department_id", "commissioner_id", "received_on", "due_on", "replied_on", "closed_on",
+                            "reply", "reject_reason", "satisfaction"], rows)

@@ -10,7 +10,10 @@ from chainchief.chains.models import Chain
 from chainchief.core.api_crud import ListParams, crud
 from chainchief.core.permissions import VIEW
 from chainchief.enterprises import queries, services
-from chainchief.enterprises.models import Enterprise, Membership, MembershipRole, Qualification, SupplyLink
+from chainchief.enterprises.models import (
+    CommissionerAssignment, Enterprise, Membership, MembershipRole, Qualification, SupplyLink, Visit,
+    current_assignments_q,
+)
 
 router = Router()
 
@@ -220,3 +223,77 @@ crud(router, SupplyLink, out=SupplyLinkOut, name="SupplyLink", path="/supply-lin
      queryset=lambda: SupplyLink.objects.select_related("supplier", "customer"),
      create=services.create_supply_link,
      update=lambda user, obj, data, version: services.update_supply_link(user, obj, data, version))
+
+
+# --- service commissioners -----------------------------------------------------------------------------------
+
+class AssignmentOut(Schema):
+    id: int
+    commissioner_id: int
+    commissioner_name: str
+    enterprise_id: int
+    enterprise_name: str
+    started_on: date
+    ended_on: date | None
+    current: bool
+    note: str
+    version: int
+
+    @staticmethod
+    def resolve_commissioner_name(obj):
+        return obj.commissioner.name
+
+    @staticmethod
+    def resolve_enterprise_name(obj):
+        return obj.enterprise.name
+
+    @staticmethod
+    def resolve_current(obj):
+        return obj.is_current
+
+
+class AssignmentFilters(ListParams):
+    commissioner: Annotated[int | None, FilterLookup("commissioner_id")] = None
+    enterprise: Annotated[int | None, FilterLookup("enterprise_id")] = None
+    current: bool | None = None
+
+    def filter_current(self, value):
+        if value is None:
+            return Q()
+        return current_assignments_q() if value else ~current_assignments_q()
+
+
+crud(router, CommissionerAssignment, out=AssignmentOut, name="CommissionerAssignment",
+     path="/commissioner-assignments", tags=["服务专员"],
+     fields=["commissioner", "enterprise", "started_on", "ended_on", "note"],
+     search=("commissioner__name", "enterprise__name"), filters=AssignmentFilters,
+     queryset=lambda: CommissionerAssignment.objects.select_related("commissioner", "enterprise"))
+
+
+class VisitOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    commissioner_id: int | None
+    visited_on: date
+    people_met: str
+    content: str
+    problems: str
+    version: int
+
+    @staticmethod
+    def resolve_enterprise_name(obj):
+        return obj.enterprise.name
+
+
+class VisitFilters(ListParams):
+    enterprise: Annotated[int | None, FilterLookup("enterprise_id")] = None
+    commissioner: Annotated[int | None, FilterLookup("commissioner_id")] = None
+    visited_from: Annotated[date | None, FilterLookup("visited_on__gte")] = None
+    visited_to: Annotated[date | None, FilterLookup("visited_on__lte")] = None
+
+
+crud(router, Visit, out=VisitOut, name="Visit", path="/visits", tags=["服务专员"],
+     fields=["enterprise", "commissioner", "visited_on", "people_met", "content", "problems"],
+     search=("content", "problems", "enterprise__name"), filters=VisitFilters,
+     queryset=lambda: Visit.objects.select_related("enterprise"), create=services.record_visit)

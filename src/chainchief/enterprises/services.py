@@ -3,7 +3,7 @@ from django.db import transaction
 
 from chainchief.core import services
 from chainchief.core.permissions import ADD, check
-from chainchief.enterprises.models import Enterprise, Membership, SupplyLink
+from chainchief.enterprises.models import Enterprise, Membership, SupplyLink, Visit
 
 
 @transaction.atomic
@@ -39,3 +39,13 @@ def create_supply_link(user, data):
 
 def update_supply_link(user, link, data, version=None):
     return services.update(user, link, data, version=version)
+
+
+def record_visit(user, data):
+    """A commissioner's visit to an enterprise it serves; the commissioner is the visitor's own person when it
+    names none."""
+    data = dict(data)
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    if not data.get("commissioner") and person is not None:
+        data["commissioner"] = person
+    return services.create(user, Visit, data)

@@ -18,6 +18,7 @@ def navigation(request):
         "nav": {
             "can_audit": may(user, VIEW, AuditEvent),
             "can_requests": may(user, VIEW, Request),
+            "is_commissioner": user.role == "commissioner",
             "unread": unread_count(user),
             "can_cockpit": may(user, VIEW, ChainFigure),
             "can_import": any(kind.allowed(user) for kind in import_kinds.kinds().values()),

@@ -54,3 +54,45 @@ def notifications(request):
         return redirect("web:notifications")
     page = Paginator(inbox.for_user(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "web/notifications.html", {"page": page})
+
+
+@login_required
+def commissioner(request):
+    """A commissioner's page: the enterprises it serves with their latest figures, last visit and open requests,
+    and the visit log, with a form to record a visit."""
+    from django.contrib import messages
+    from django.db.models import Count, Max, Q
+    from django.shortcuts import redirect
+
+    from chainchief.appeals.models import OPEN_STATUSES, Request
+    from chainchief.core.forms import save_with
+    from chainchief.enterprises import services as enterprise_services
+    from chainchief.enterprises.models import CommissionerAssignment, Enterprise, Visit, current_assignments_q
+    from chainchief.monitoring.models import MonthlyStat
+    from chainchief.web.forms import VisitForm
+
+    person = getattr(request.user, "person", None)
+    assignments = (CommissionerAssignment.objects.restrict(request.user, VIEW)
+                   .filter(current_assignments_q(), commissioner=person).select_related("enterprise__region")
+                   if person is not None else CommissionerAssignment.objects.none())
+    ids = [a.enterprise_id for a in assignments]
+    enterprises = {e.pk: e for e in Enterprise.objects.restrict(request.user, VIEW).filter(pk__in=ids)
+                   .annotate(last_visit=Max("visits__visited_on"))}
+    open_requests = dict(Request.objects.restrict(request.user, VIEW).filter(enterprise_id__in=ids)
+                         .values("enterprise_id").annotate(n=Count("pk", filter=Q(status__in=OPEN_STATUSES)))
+                         .values_list("enterprise_id", "n"))
+    latest = {}
+    for stat in (MonthlyStat.objects.restrict(request.user, VIEW).filter(enterprise_id__in=ids)
+                 .order_by("enterprise_id", "-period")):
+        latest.setdefault(stat.enterprise_id, stat)
+    rows = [{"assignment": a, "enterprise": enterprises.get(a.enterprise_id), "stat": latest.get(a.enterprise_id),
+             "open": open_requests.get(a.enterprise_id, 0)} for a in assignments if a.enterprise_id in enterprises]
+    form = VisitForm(request.POST or None, enterprises=Enterprise.objects.filter(pk__in=ids))
+    if request.method == "POST" and form.is_valid():
+        if save_with(form, lambda: enterprise_services.record_visit(request.user, dict(form.cleaned_data))):
+            messages.success(request, "走访记录已保存。")
+            return redirect("web:commissioner")
+    visits = Visit.objects.restrict(request.user, VIEW).filter(enterprise_id__in=ids).select_related(
+        "enterprise", "commissioner")[:30]
+    return render(request, "web/commissioner.html", {"rows": rows, "visits": visits, "form": form,
+                                                     "person": person})
