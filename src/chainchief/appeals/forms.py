@@ -83,5 +83,6 @@ class StatsForm(StyledForm):
                            choices=[("department", _("承办部门")), ("chain", _("产业链")), ("category", _("类别")),
                                     ("urgency", _("紧急程度"))])
     received_from = forms.DateField(label=_("受理日期自"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
-    received_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    received_to = forms.DateField(label=_("至"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
