@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "chainchief.core",
     "chainchief.accounts",
     "chainchief.audit",
+    "chainchief.attachments",
     "chainchief.chains",
     "chainchief.enterprises",
     "chainchief.maps",
@@ -150,6 +151,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Attachments (a request's documents …): outside the static root, served only through the permission check.
+ATTACHMENT_DIR = Path(os.environ.get("ATTACHMENT_DIR", VAR_DIR / "attachments"))
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
 # Front-end packages come from npm (package.json) and are served locally: no CDN.
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [

@@ -157,6 +157,7 @@ def _mount():
         api.add_router("", router)
     api.add_router("", "chainchief.maps.api.router")
     api.add_router("", "chainchief.imports.api.router")
+    api.add_router("", "chainchief.attachments.api.router")
 
 
 _mount()

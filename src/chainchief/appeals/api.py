@@ -3,7 +3,8 @@ from typing import Annotated, Literal
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import FilterLookup, Query, Router, Schema
+from ninja import File, FilterLookup, Query, Router, Schema
+from ninja.files import UploadedFile
 from ninja.orm import create_schema
 
 from chainchief.appeals import services, stats
@@ -202,6 +203,31 @@ def take_step(request, pk: int, payload: TransitionIn):
 @router.get("/requests/{int:pk}/events", response=list[EventOut], tags=TAGS, summary="诉求办理记录")
 def events(request, pk: int):
     return list(_visible(request, pk).events.all())
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int
+    mime: str
+    uploaded_at: datetime
+    url: str
+
+    @staticmethod
+    def resolve_url(obj):
+        return f"/api/v1/attachments/{obj.pk}"
+
+
+@router.get("/requests/{int:pk}/attachments", response=list[AttachmentOut], tags=TAGS, summary="诉求附件")
+def attachments(request, pk: int):
+    from chainchief.attachments.services import of
+
+    return list(of(_visible(request, pk)))
+
+
+@router.post("/requests/{int:pk}/attachments", response={201: AttachmentOut}, tags=TAGS, summary="上传诉求附件")
+def upload(request, pk: int, file: UploadedFile = File(...)):
+    return 201, services.attach(request.auth, _visible(request, pk), file)
 
 
 # --- statistics ----------------------------------------------------------------------------------------------

@@ -245,6 +245,20 @@ def delete_request(user, req, version=None):
     return services.delete(user, req, version=version)
 
 
+def may_attach(user, req):
+    """Who may add documents to a request: its enterprise and commissioner, the handling department, the chain
+    office; never to a finished one."""
+    return req.status not in (S.CLOSED, S.REJECTED) and (
+        _is_evaluator(user, req) or _is_handler(user, req)
+        or (user.role == Role.DEPT and req.cooperating_departments.filter(pk=user.department_id).exists()))
+
+
+def attach(user, req, upload):
+    from chainchief.attachments import services as attachments
+
+    return attachments.attach(user, req, upload, allowed=may_attach)
+
+
 # --- notifications: to whoever must act next ------------------------------------------------------------------
 
 def _url(req):

@@ -9,4 +9,5 @@ urlpatterns = [
     path("stats/", views.stats_page, name="stats"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/step/", views.take_step, name="step"),
+    path("<int:pk>/attachments/", views.upload, name="upload"),
 ]

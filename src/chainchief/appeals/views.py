@@ -53,10 +53,31 @@ def detail(request, pk):
         form = StepForm(initial={"action": step.action, "version": req.version}, user=request.user,
                         prefix=step.action)
         steps.append({"step": step, "form": form})
+    from chainchief.attachments.services import allowed_types, max_bytes, of
+
     return render(request, "appeals/detail.html", {
         "req": req, "events": req.events.select_related("user"), "steps": steps,
-        "can_edit": services._is_office(request.user),
+        "can_edit": services._is_office(request.user), "attachments": of(req),
+        "can_attach": services.may_attach(request.user, req),
+        "attachment_types": "、".join(allowed_types()), "attachment_mb": max_bytes() // (1024 * 1024),
     })
+
+
+@login_required
+@require_POST
+def upload(request, pk):
+    req = get_object_or_404(_visible(request.user), pk=pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("请选择要上传的文件。"))
+    else:
+        try:
+            services.attach(request.user, req, upload)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("附件已上传。"))
+    return redirect("appeals:detail", pk=pk)
 
 
 @login_required

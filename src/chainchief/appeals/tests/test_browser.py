@@ -32,7 +32,7 @@ def _step(page, action, fill=None):
 
 
 @pytest.mark.browser
-def test_file_answer_and_rate(live_server, page, transactional_db, artifacts):
+def test_file_answer_and_rate(live_server, page, transactional_db, artifacts, settings, tmp_path):
     from chainchief.demo import loader
 
     if not loader.is_loaded():
@@ -55,6 +55,13 @@ def test_file_answer_and_rate(live_server, page, transactional_db, artifacts):
     page.wait_for_selector("#request-status")
     assert page.inner_text("#request-status") == "待受理"
     url = page.url
+    settings.ATTACHMENT_DIR = tmp_path / "attachments"
+    pdf = tmp_path / "用工需求表.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n% sample\n")
+    page.set_input_files("input[name=file]", str(pdf))
+    page.click("form[enctype] button[type=submit]")
+    page.wait_for_load_state()
+    assert "用工需求表.pdf" in page.inner_text("#attachments")
 
     page.set_viewport_size({"width": 1366, "height": 900})
     _login(page, base, "coordinator")
