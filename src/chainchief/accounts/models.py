@@ -105,3 +105,23 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class SavedView(models.Model):
+    """A user's own named filter of a list page (e.g. "我部门的超期诉求"): the page and its query string."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE,
+                             related_name="saved_views")
+    page = models.CharField(_("页面"), max_length=64)
+    name = models.CharField(_("名称"), max_length=40)
+    query = models.CharField(_("筛选条件"), max_length=500)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("常用筛选")
+        verbose_name_plural = _("常用筛选")
+        ordering = ["page", "name"]
+        constraints = [models.UniqueConstraint(fields=["user", "page", "name"], name="savedview_unique")]
+
+    def __str__(self):
+        return self.name

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chainchief.accounts import saved_views
 from chainchief.appeals import services, stats
 from chainchief.appeals.api import RequestFilters
 from chainchief.appeals.forms import RequestFilterForm, RequestForm, StatsForm, StepForm
@@ -39,10 +40,28 @@ def request_list(request):
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k != "page" and v not in ("", None)}
     return render(request, "appeals/list.html", {
-        "form": form, "page": page, "filtered": bool(query),
+        "form": form, "page": page, "filtered": bool(query), "query": urlencode(query),
+        "saved": saved_views.of(request.user, "requests"),
         "can_add": may(request.user, ADD, Request),
         "export_url": "/api/v1/requests/export", "export_query": urlencode({**form.filters()}),
     })
+
+
+@login_required
+@require_POST
+def saved_view(request):
+    """Save the list's current filter under a name, or delete one of the user's saved filters."""
+    if request.POST.get("delete", "").isdigit():
+        saved_views.delete(request.user, int(request.POST["delete"]))
+        return redirect("appeals:list")
+    query = request.POST.get("query", "")
+    try:
+        saved_views.save(request.user, "requests", request.POST.get("name"), query)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已保存常用筛选。"))
+    return redirect(f"{reverse('appeals:list')}?{query}" if query else "appeals:list")
 
 
 @login_required

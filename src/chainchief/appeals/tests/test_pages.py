@@ -98,3 +98,26 @@ def test_inbox(login, demo_requests):  # noqa: F811
     client.post("/notifications/", {"open": other.pk})
     other.refresh_from_db()
     assert other.read_at is None  # another user's notification is not touched
+
+
+def test_saved_views_are_each_users_own(login, demo_requests):  # noqa: F811
+    from chainchief.accounts.models import SavedView
+
+    client = login("coordinator")
+    r = client.post("/requests/views/", {"name": "超期待办", "query": "overdue=1&status=handling&page=3"})
+    assert r.status_code == 302 and r.url == "/requests/?overdue=1&status=handling&page=3"
+    view = SavedView.objects.get(user__username="coordinator")
+    assert view.query == "overdue=1&status=handling"  # the page number is not part of a filter
+    body = text(client.get("/requests/"))
+    assert "超期待办" in body and "?overdue=1&amp;status=handling" in body
+    r = client.post("/requests/views/", {"name": "超期待办", "query": "overdue=1"}, follow=True)
+    assert "已有名为“超期待办”的常用筛选。" in text(r)
+    r = client.post("/requests/views/", {"name": "空", "query": ""}, follow=True)
+    assert "当前没有筛选条件，无需保存。" in text(r)
+    other = login("dept")
+    assert "超期待办" not in text(other.get("/requests/"))
+    other.post("/requests/views/", {"delete": view.pk})
+    assert SavedView.objects.filter(pk=view.pk).exists()  # not its own
+    client = login("coordinator")
+    client.post("/requests/views/", {"delete": view.pk})
+    assert not SavedView.objects.filter(pk=view.pk).exists()
