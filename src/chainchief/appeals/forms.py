@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chainchief.appeals.models import Request, RequestCategory, RequestStatus, Satisfaction, Urgency
+from chainchief.appeals.models import Request, RequestCategory, RequestDeadline, RequestStatus, Satisfaction, Urgency
 from chainchief.chains.models import Chain
 from chainchief.core.forms import StyledForm, StyledModelForm
 from chainchief.core.models import Department
@@ -86,3 +86,9 @@ class StatsForm(StyledForm):
                                     widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     received_to = forms.DateField(label=_("至"), required=False,
                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+class DeadlineForm(StyledModelForm):
+    class Meta:
+        model = RequestDeadline
+        fields = ["category", "urgency", "days", "working_days"]

@@ -55,26 +55,26 @@ TRANSITIONS = {s.action: s for s in (
 FILER_FIELDS = {"enterprise", "chain", "category", "urgency", "title", "content"}
 
 
-def _is_office(user):
+def is_office(user):
     return region_wide(user)
 
 
 def _is_handler(user, req):
-    return _is_office(user) or (user.role == Role.DEPT and bool(user.department_id)
+    return is_office(user) or (user.role == Role.DEPT and bool(user.department_id)
                                 and user.department_id == req.department_id)
 
 
 def _is_evaluator(user, req):
-    if _is_office(user):
+    if is_office(user):
         return True
     return user.role in (Role.ENTERPRISE, Role.COMMISSIONER) and req.enterprise_id in user.scope.enterprises
 
 
 def _is_chief(user, req):
-    return _is_office(user) or (user.role == Role.CHIEF and req.chain_id in user.scope.chains)
+    return is_office(user) or (user.role == Role.CHIEF and req.chain_id in user.scope.chains)
 
 
-WHO = {"office": lambda user, req: _is_office(user), "handler": _is_handler, "evaluator": _is_evaluator,
+WHO = {"office": lambda user, req: is_office(user), "handler": _is_handler, "evaluator": _is_evaluator,
        "chief": _is_chief}
 WHO_LABELS = {"office": _("链长办"), "handler": _("承办部门"), "evaluator": _("企业或其服务专员"), "chief": _("该产业链链长")}
 
@@ -229,7 +229,7 @@ def take_step(user, req, action, *, note="", department=None, cooperating=None, 
 @transaction.atomic
 def update_request(user, req, data, version=None):
     """Corrections of a request's facts by the chain office; its status changes only by steps."""
-    if not _is_office(user):
+    if not is_office(user):
         raise PermissionDenied(_("诉求的基本信息只能由链长办更正；办理请使用相应的办理环节。"))
     for field in ("status", "department", "cooperating_departments", "reply", "replied_on", "satisfaction",
                   "closed_on", "escalated_at", "reject_reason", "channel"):
@@ -240,7 +240,7 @@ def update_request(user, req, data, version=None):
 
 @transaction.atomic
 def delete_request(user, req, version=None):
-    if not _is_office(user):
+    if not is_office(user):
         raise PermissionDenied(_("诉求只能由链长办删除。"))
     return services.delete(user, req, version=version)
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("stats/", views.stats_page, name="stats"),
     path("views/", views.saved_view, name="saved_view"),
+    path("deadlines/", views.deadlines, name="deadlines"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/step/", views.take_step, name="step"),
     path("<int:pk>/attachments/", views.upload, name="upload"),

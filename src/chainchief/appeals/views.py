@@ -15,12 +15,14 @@ from django.views.decorators.http import require_POST
 from chainchief.accounts import saved_views
 from chainchief.appeals import services, stats
 from chainchief.appeals.api import RequestFilters
-from chainchief.appeals.forms import RequestFilterForm, RequestForm, StatsForm, StepForm
-from chainchief.appeals.models import Request
+from chainchief.appeals.deadlines import DEFAULT_DAYS
+from chainchief.appeals.forms import DeadlineForm, RequestFilterForm, RequestForm, StatsForm, StepForm
+from chainchief.appeals.models import Request, RequestDeadline, Urgency
 from chainchief.core.api_crud import search_in
 from chainchief.core.export import export_response
 from chainchief.core.forms import save_with
-from chainchief.core.permissions import ADD, VIEW, may
+from chainchief.core import services as core_services
+from chainchief.core.permissions import ADD, DELETE, VIEW, may
 from chainchief.core.services import Conflict
 
 PER_PAGE = 20
@@ -76,7 +78,7 @@ def detail(request, pk):
 
     return render(request, "appeals/detail.html", {
         "req": req, "events": req.events.select_related("user"), "steps": steps,
-        "can_edit": services._is_office(request.user), "attachments": of(req),
+        "can_edit": services.is_office(request.user), "attachments": of(req),
         "can_attach": services.may_attach(request.user, req),
         "attachment_types": "、".join(allowed_types()), "attachment_mb": max_bytes() // (1024 * 1024),
     })
@@ -157,3 +159,37 @@ def stats_page(request):
         return export_response([table["total"], *table["rows"]], STATS_COLUMNS, request.GET["format"], "诉求办理统计")
     query = urlencode({k: v for k, v in request.GET.items() if k != "format" and v})
     return render(request, "appeals/stats.html", {"form": form, "table": table, "by": by, "query": query})
+
+
+@login_required
+def deadlines(request):
+    """The region's time limits per category and urgency; the chain office adds, changes and removes them."""
+    if not may(request.user, VIEW, RequestDeadline):
+        raise PermissionDenied
+    rows = RequestDeadline.objects.restrict(request.user, VIEW).select_related("region")
+    can_edit = may(request.user, ADD, RequestDeadline) and request.user.region_id is not None
+    form = DeadlineForm(request.POST or None) if can_edit else None
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(_("只有链长办可以设置办理时限。"))
+        if request.POST.get("delete", "").isdigit():
+            row = get_object_or_404(rows, pk=int(request.POST["delete"]))
+            core_services.delete(request.user, row)
+            messages.success(request, _("已删除该办理时限。"))
+            return redirect("appeals:deadlines")
+        if form.is_valid():
+            d = form.cleaned_data
+            existing = rows.filter(region_id=request.user.region_id, category=d["category"],
+                                   urgency=d["urgency"]).first()
+            data = {"days": d["days"], "working_days": d["working_days"]}
+            saved = save_with(form, lambda: core_services.update(request.user, existing, data) if existing else
+                              core_services.create(request.user, RequestDeadline,
+                                                   {**data, "region": request.user.region, "category": d["category"],
+                                                    "urgency": d["urgency"]}))
+            if saved is not None:
+                messages.success(request, _("办理时限已保存。"))
+                return redirect("appeals:deadlines")
+    return render(request, "appeals/deadlines.html", {
+        "rows": rows, "form": form, "can_delete": may(request.user, DELETE, RequestDeadline),
+        "defaults": [(Urgency(k).label, v) for k, v in DEFAULT_DAYS.items()],
+    })

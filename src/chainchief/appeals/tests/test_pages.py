@@ -121,3 +121,27 @@ def test_saved_views_are_each_users_own(login, demo_requests):  # noqa: F811
     client = login("coordinator")
     client.post("/requests/views/", {"delete": view.pk})
     assert not SavedView.objects.filter(pk=view.pk).exists()
+
+
+def test_deadline_settings(login, demo_requests):  # noqa: F811
+    from chainchief.appeals.models import RequestDeadline
+
+    office = login("coordinator")
+    body = text(office.get("/requests/deadlines/"))
+    assert "诉求办理时限" in body and "设置时限" in body and "所有类别" in body
+    before = RequestDeadline.objects.count()
+    r = office.post("/requests/deadlines/", {"category": "", "urgency": "normal", "days": "7", "working_days": "on"})
+    assert r.status_code == 302
+    assert RequestDeadline.objects.count() == before  # the row for every category and 一般 is updated
+    assert RequestDeadline.objects.get(category="", urgency="normal").days == 7
+    r = office.post("/requests/deadlines/", {"category": "market", "urgency": "urgent", "days": "0"})
+    assert r.status_code == 200 and RequestDeadline.objects.count() == before
+    r = office.post("/requests/deadlines/", {"category": "market", "urgency": "urgent", "days": "2"})
+    row = RequestDeadline.objects.get(category="market", urgency="urgent")
+    assert (row.days, row.working_days) == (2, False)
+    dept = login("dept")
+    assert "设置时限" not in text(dept.get("/requests/deadlines/"))
+    assert dept.post("/requests/deadlines/", {"delete": row.pk}).status_code == 403
+    office = login("coordinator")
+    office.post("/requests/deadlines/", {"delete": row.pk})
+    assert not RequestDeadline.objects.filter(pk=row.pk).exists()
