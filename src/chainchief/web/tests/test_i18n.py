@@ -15,7 +15,7 @@ ALLOWED = {"/chains/1/": {"产业链图谱"}, "/imports/new/": {"亿元"}}
 
 # Interface labels that must not show in the English chrome (user data such as chain names stays Chinese).
 CHINESE_LABELS = ["产业链图谱", "驾驶舱", "导入", "累计", "链长制工作平台", "退出登录", "强链", "缺链", "亿元", "万元",
-                  "同比", "保存", "统计期间", "审计日志", "目标与规则"]
+                  "同比", "保存", "统计期间", "审计日志", "目标与规则", "企业诉求", "办理统计", "按时答复率", "通知"]
 
 PAGES = [
     ("/", ["Key industrial chains", "Log out"]),
@@ -35,6 +35,10 @@ PAGES = [
     ("/audit/", ["Audit log"]),
     ("/monitoring/settings/", ["Red/yellow/green rules", "Save rules", "Set annual target"]),
     ("/maps/settings/", ["Rating criteria"]),
+    ("/requests/", ["Enterprise requests", "Handling statistics", "Saved filters", "File a request"]),
+    ("/requests/stats/", ["Request handling statistics", "Department league table", "On-time replies"]),
+    ("/requests/deadlines/", ["Request time limits", "Set a time limit"]),
+    ("/notifications/", ["Notifications"]),
 ]
 
 
