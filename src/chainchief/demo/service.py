@@ -139,8 +139,11 @@ def _request(rng, enterprise, problem, path, lead, departments, people, staff, t
     req = Request(enterprise=enterprise, chain=membership.chain if membership else None, category=category,
                   urgency=urgency, channel=channel, title=title, content=content, received_on=received,
                   status=S.SUBMITTED, commissioner=assignment.commissioner if assignment else None)
-    office, dept, ent_user, chief = (staff[Role.COORDINATOR], staff[Role.DEPT], staff[Role.ENTERPRISE],
-                                     staff[Role.CHIEF])
+    office, dept, chief = staff[Role.COORDINATOR], staff[Role.DEPT], staff[Role.CHIEF]
+    # The enterprise acts through the demo's enterprise account only for that account's own enterprise; other
+    # enterprises' steps are shown under their names.
+    ent_user = staff[Role.ENTERPRISE] if enterprise.pk == staff[Role.ENTERPRISE].enterprises.first().pk else None
+    ent_user = ent_user or enterprise
     filer = ent_user if channel == Channel.ENTERPRISE else office
     events = [(received, 9, EventAction.SUBMIT, "", S.SUBMITTED, filer, "")]
     day = received
@@ -188,17 +191,17 @@ def _request(rng, enterprise, problem, path, lead, departments, people, staff, t
     if status == S.CLOSED:
         step(1, EventAction.CLOSE, S.CLOSED, office)
         req.closed_on = day
-    req.created_by = req.updated_by = filer
+    req.created_by = req.updated_by = filer if isinstance(filer, User) else office
     req.save()
     req.version = len(events)
     Request.objects.filter(pk=req.pk).update(version=req.version)
     if status in (S.ASSIGNED, S.HANDLING) and rng.random() < 0.5:
         req.cooperating_departments.set([departments["市发展和改革委员会"]])
     RequestEvent.objects.bulk_create([
-        RequestEvent(request=req, time=_when(d, h), action=a, from_status=f, to_status=t, user=u,
-                     actor=str(getattr(u, "display_name", "") or u.username), note=n)
+        RequestEvent(request=req, time=_when(d, h), action=a, from_status=f, to_status=t,
+                     user=u if isinstance(u, User) else None, actor=str(u), note=n)
         for d, h, a, f, t, u, n in sorted(events, key=lambda e: (e[0], e[1]))])
-    if status == S.REPLIED and req.enterprise_id == ent_user.enterprises.first().pk:
+    if status == S.REPLIED and isinstance(ent_user, User):
         Notification.objects.create(user=ent_user, text=f"您的诉求已答复，请评价：{title}", url=f"/requests/{req.pk}/")
     if status == S.ASSIGNED:
         Notification.objects.create(user=dept, text=f"诉求已交办，请办理：{title}", url=f"/requests/{req.pk}/")
