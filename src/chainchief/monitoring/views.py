@@ -75,7 +75,7 @@ def cockpit(request):
     user = request.user
     periods = _periods(user)
     period, notice = _selected(request, periods)
-    context = {"periods": periods, "period": period, "notice": notice}
+    context = {"periods": periods, "period": period, "notice": notice, "can_set_target": may(user, CHANGE, Chain)}
     if period is None:
         return render(request, "monitoring/cockpit.html", context)
     rows = report.cached_chain_rows(user, period)
@@ -113,7 +113,8 @@ def chain_monitor(request, pk):
     chain = get_object_or_404(Chain.objects.restrict(user, VIEW).select_related("tier", "region"), pk=pk)
     periods = _periods(user)
     period, notice = _selected(request, periods)
-    context = {"chain": chain, "periods": periods, "period": period, "notice": notice}
+    context = {"chain": chain, "periods": periods, "period": period, "notice": notice,
+               "can_set_target": can(user, CHANGE, chain)}
     if period is None:
         return render(request, "monitoring/chain.html", context)
     row = report.cached_chain_rows(user, period, chains=[chain])[0]

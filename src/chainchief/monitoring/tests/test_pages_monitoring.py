@@ -45,3 +45,18 @@ def test_unknown_period_falls_back_with_a_notice(demo_db, client):
     assert r.status_code == 200 and "暂无数据" in r.content.decode()
     r = client.get("/monitoring/?period=abc")
     assert r.status_code == 200 and "YYYY-MM" in r.content.decode()
+
+
+def test_a_chain_without_a_target_says_so(demo_db, client):
+    """A chain with no tier has no scale target: the cockpit and its chain page say that none is set (with a
+    link to set it for those who may change the chain) instead of "— / 亿元（None 年）"."""
+    chain = Chain.objects.get(name="动力装备")
+    Chain.objects.filter(pk=chain.pk).update(tier=None)
+    for url in ("/monitoring/?period=2021-06", f"/monitoring/chains/{chain.pk}/?period=2021-06"):
+        login(client, "coordinator")
+        body = client.get(url).content.decode()
+        assert "None 年" not in body and "未设定目标" in body, url
+        assert f'href="/chains/{chain.pk}/edit/"' in body, url
+        login(client, "leader")
+        body = client.get(url).content.decode()
+        assert "未设定目标" in body and f'href="/chains/{chain.pk}/edit/"' not in body, url
