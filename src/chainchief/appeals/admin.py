@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from chainchief.appeals.models import Request, RequestEvent
-from chainchief.core.admin import AuditedAdmin, register_remaining
+from chainchief.core.admin import AuditedAdmin, ReadOnlyAdmin, register_remaining
 
 
 @admin.register(Request)
@@ -16,21 +16,12 @@ class RequestAdmin(AuditedAdmin):
 
 
 @admin.register(RequestEvent)
-class RequestEventAdmin(admin.ModelAdmin):
-    """The timeline is append-only: readable here, written only by the workflow's steps."""
+class RequestEventAdmin(ReadOnlyAdmin):
+    """The timeline is append-only: written only by the workflow's steps."""
 
     list_display = ("request", "time", "action", "from_status", "to_status", "actor")
     list_filter = ("action",)
     search_fields = ("request__title", "actor", "note")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 register_remaining("appeals")

@@ -1,6 +1,7 @@
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import File, FilterLookup, Query, Router, Schema
@@ -9,6 +10,7 @@ from ninja.orm import create_schema
 
 from chainchief.appeals import services, stats
 from chainchief.appeals.models import Request, RequestDeadline, overdue_q
+from chainchief.attachments.api import AttachmentOut
 from chainchief.core.api_crud import InputSchema, ListParams, crud
 from chainchief.core.models import Department
 from chainchief.core.permissions import VIEW
@@ -183,8 +185,6 @@ def _departments(request, ids):
     found = {d.pk: d for d in Department.objects.restrict(request.auth, VIEW).filter(pk__in=ids)}
     missing = [i for i in ids if i not in found]
     if missing:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"department": f"所选部门（编号 {missing[0]}）不存在或无权访问。"})
     return [found[i] for i in ids]
 
@@ -203,19 +203,6 @@ def take_step(request, pk: int, payload: TransitionIn):
 @router.get("/requests/{int:pk}/events", response=list[EventOut], tags=TAGS, summary="诉求办理记录")
 def events(request, pk: int):
     return list(_visible(request, pk).events.all())
-
-
-class AttachmentOut(Schema):
-    id: int
-    name: str
-    size: int
-    mime: str
-    uploaded_at: datetime
-    url: str
-
-    @staticmethod
-    def resolve_url(obj):
-        return f"/api/v1/attachments/{obj.pk}"
 
 
 @router.get("/requests/{int:pk}/attachments", response=list[AttachmentOut], tags=TAGS, summary="诉求附件")

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import chinese_calendar
 
-from chainchief.appeals.models import RequestDeadline, Urgency
+from chainchief.appeals.models import RequestDeadline, Urgency, _region_and_above
 
 # Without a setting of the region: 小事不过夜、大事不过周 — a critical request the next working day, an urgent one
 # within three, any other within a working week.
@@ -46,7 +46,5 @@ def rule_for(region_ids, category, urgency):
 
 def due_date(request, start):
     """The deadline of ``request`` when accepted on ``start``."""
-    from chainchief.appeals.models import _region_and_above
-
     days, working = rule_for(_region_and_above(request.enterprise.region_id), request.category, request.urgency)
     return add_days(start, days, working)

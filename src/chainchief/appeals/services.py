@@ -103,9 +103,11 @@ def _actor(user):
 
 
 def _commissioner_of(enterprise):
-    from chainchief.enterprises.models import current_assignments_q
+    """The commissioner serving ``enterprise`` (an object or id) today, if any."""
+    from chainchief.enterprises.models import CommissionerAssignment, current_assignments_q
 
-    assignment = (enterprise.commissioner_assignments.filter(current_assignments_q())
+    assignment = (CommissionerAssignment.objects.filter(current_assignments_q(),
+                                                        enterprise_id=getattr(enterprise, "pk", enterprise))
                   .select_related("commissioner").order_by("-started_on", "-id").first())
     return assignment.commissioner if assignment else None
 
@@ -137,14 +139,12 @@ def file_request(user, data):
     data["status"] = S.SUBMITTED
     if user.role == Role.COMMISSIONER and getattr(user, "person", None) is not None:
         data.setdefault("commissioner", user.person)
-    if not data.get("chain") and data.get("enterprise"):
-        data["chain"] = _only_chain(data["enterprise"])
+    if data.get("enterprise"):
+        if not data.get("chain"):
+            data["chain"] = _only_chain(data["enterprise"])
+        if not data.get("commissioner"):
+            data["commissioner"] = _commissioner_of(data["enterprise"])
     req = services.create(user, Request, data)
-    if req.commissioner_id is None:
-        commissioner = _commissioner_of(req.enterprise)
-        if commissioner is not None:
-            Request.objects.filter(pk=req.pk).update(commissioner=commissioner)
-            req.commissioner = commissioner
     _event(req, user, EventAction.SUBMIT, "", "")
     notify(_office_users(req), _("新诉求待受理：%(title)s") % {"title": req.title}, _url(req))
     return req

@@ -13,6 +13,11 @@ class AttachmentOut(Schema):
     size: int
     mime: str
     uploaded_at: datetime
+    url: str
+
+    @staticmethod
+    def resolve_url(obj):
+        return f"/api/v1/attachments/{obj.pk}"
 
 
 @router.get("/attachments/{int:pk}", summary="下载附件（须能查看其所属数据）")

@@ -103,4 +103,7 @@ def readable(user, pk):
     target = model._default_manager.filter(pk=row.object_id).first() if model is not None else None
     if target is None or not hasattr(model, "access") or not can(user, VIEW, target):
         return None
-    return row, open(storage_dir() / row.path, "rb")
+    try:
+        return row, open(storage_dir() / row.path, "rb")
+    except FileNotFoundError:
+        return None

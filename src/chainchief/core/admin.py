@@ -51,6 +51,23 @@ class AuditedAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An append-only record (the change log, a request's timeline, attachments): shown, never added, changed
+    or deleted here; only its own app's services write it."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 def register_remaining(app_label, admin_class=AuditedAdmin):
     """Register every model of an app not yet registered (models added later appear without more code)."""
     for model in apps.get_app_config(app_label).get_models():

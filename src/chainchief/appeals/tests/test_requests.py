@@ -212,3 +212,17 @@ def test_a_department_from_the_province_may_handle_a_city_request(requests, worl
     with pytest.raises(ValidationError) as exc:
         req.full_clean()
     assert exc.value.message_dict["department"] == ["承办部门须属于企业所在地区或其上级。"]
+
+
+def test_a_request_falls_to_the_enterprises_commissioner_in_its_audited_row(world, as_user):
+    from chainchief.appeals.models import Request
+    from chainchief.audit.models import AuditEvent
+    from chainchief.core.models import Person
+
+    r = as_user("coordinator").post(PATH, {"enterprise": world.served.pk, "title": "融资难", "content": "续贷。"})
+    assert r.status_code == 201, r.content
+    commissioner = Person.objects.get(user__username="commissioner")
+    req = Request.objects.get(pk=r.json()["id"])
+    assert req.commissioner == commissioner and r.json()["commissioner_id"] == commissioner.pk
+    event = AuditEvent.objects.get(content_type__model="request", object_id=str(req.pk), action="create")
+    assert event.after["commissioner_id"] == commissioner.pk
