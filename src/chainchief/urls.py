@@ -17,6 +17,7 @@ urlpatterns = [
     path("maps/", include("chainchief.maps.urls", namespace="chainmap")),
     path("imports/", include("chainchief.imports.urls")),
     path("requests/", include("chainchief.appeals.urls")),
+    path("work/", include("chainchief.work.urls")),
     path("attachments/", include("chainchief.attachments.urls")),
     path("", include(reference_urlpatterns)),
     path("", include("chainchief.web.urls")),

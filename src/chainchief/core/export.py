@@ -59,19 +59,30 @@ def export_rows(rows, columns, fmt="xlsx", sheet_name="Sheet1"):
         text.detach()
         out.seek(0)
         return out
+    return export_workbook([(sheet_name, rows, columns)], out)
+
+
+def export_workbook(sheets, out=None):
+    """An .xlsx file of several sheets [(name, rows, columns)], each as ``export_rows`` writes one."""
     import xlsxwriter
 
+    out = out or tempfile.TemporaryFile()
     wb = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": False, "strings_to_formulas": False,
                                    "strings_to_urls": False, "strings_to_numbers": False})
-    ws = wb.add_worksheet(sheet_name[:31])
-    bold = wb.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
-    text_fmt = wb.add_format({"quote_prefix": True})
-    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
-    money_fmt = wb.add_format({"num_format": "#,##0.00"})
+    formats = {"bold": wb.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1}),
+               "text": wb.add_format({"quote_prefix": True}), "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
+               "money": wb.add_format({"num_format": "#,##0.00"})}
+    for name, rows, columns in sheets:
+        _write_sheet(wb.add_worksheet(name[:31]), rows, columns, formats)
+    wb.close()
+    out.seek(0)
+    return out
+
+
+def _write_sheet(ws, rows, columns, formats):
     for c, (_, h) in enumerate(columns):
-        ws.write_string(0, c, str(h), bold)
+        ws.write_string(0, c, str(h), formats["bold"])
         ws.set_column(c, c, max(10, min(40, len(str(h)) * 2 + 2)))
-    r = 0
     for r, row in enumerate(rows, start=1):
         for c, (key, _) in enumerate(columns):
             v = _value(row, key)
@@ -80,18 +91,15 @@ def export_rows(rows, columns, fmt="xlsx", sheet_name="Sheet1"):
             if isinstance(v, bool):
                 ws.write_string(r, c, "是" if v else "否")
             elif isinstance(v, Decimal):
-                ws.write_number(r, c, float(v), money_fmt)
+                ws.write_number(r, c, float(v), formats["money"])
             elif isinstance(v, (int, float)):
                 ws.write_number(r, c, v)
             elif isinstance(v, (date, datetime)):
-                ws.write_datetime(r, c, v.replace(tzinfo=None) if isinstance(v, datetime) else v, date_fmt)
+                ws.write_datetime(r, c, v.replace(tzinfo=None) if isinstance(v, datetime) else v, formats["date"])
             else:
                 s = str(v)
-                ws.write_string(r, c, s, text_fmt if s.startswith(FORMULA_START) else None)
+                ws.write_string(r, c, s, formats["text"] if s.startswith(FORMULA_START) else None)
     ws.freeze_panes(1, 0)
-    wb.close()
-    out.seek(0)
-    return out
 
 
 def export_response(rows, columns, fmt, filename):

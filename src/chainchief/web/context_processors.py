@@ -19,6 +19,8 @@ def navigation(request):
             "can_audit": may(user, VIEW, AuditEvent),
             "can_requests": may(user, VIEW, Request),
             "is_commissioner": user.role == "commissioner",
+            # The work ledger is the officials' own: an enterprise user has requests, not tasks.
+            "can_work": user.role != "enterprise",
             "unread": unread_count(user),
             "can_cockpit": may(user, VIEW, ChainFigure),
             "can_import": any(kind.allowed(user) for kind in import_kinds.kinds().values()),
