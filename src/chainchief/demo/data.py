@@ -334,3 +334,198 @@ SEGMENT_LINKS = [
     (("磁技术", "磁悬浮装备"), ("节能环保", "节能装备"), "supplies", "磁悬浮鼓风机用于污水处理节能"),
     (("造纸包装", "纸包装制品"), ("食品加工", "商超电商"), "supplies", "食品包装"),
 ]
+
+# ---------------------------------------------------------------------------------------------------------------
+# The work ledger (工作台账): plans, tasks, meetings, research, alliances, policies and key projects. Dates are
+# given as days from the day the demo is loaded (negative: before it), so that "overdue", "behind schedule" and
+# "planned" stay true whenever it is loaded. Every name, number and amount is illustrative.
+
+# Staff of the lead departments, the responsible persons (责任人) of tasks: (department, name, title).
+LEDGER_PEOPLE = [
+    ("市工业和信息化局", "刘晓东", "产业链工作专班负责人"),
+    ("市工业和信息化局", "孙丽", "装备工业科科长"),
+    ("市大数据局", "陈静", "产业链工作专班负责人"),
+    ("市发展和改革委员会", "赵磊", "产业链工作专班负责人"),
+    ("市农业农村局", "周涛", "产业链工作专班负责人"),
+    ("市卫生健康委员会", "吴芳", "产业链工作专班负责人"),
+    ("市商务局", "郑伟", "产业链工作专班负责人"),
+    ("市自然资源和规划局", "冯军", "产业链工作专班负责人"),
+    ("市科学技术局", "何敏", "产业链工作专班负责人"),
+    ("市生态环境局", "马超", "产业链工作专班负责人"),
+    ("市地方金融监督管理局", "高洁", "产业链工作专班负责人"),
+]
+
+# A chain's development plan for the year: goals in the four kinds of action. {chain} is the chain's name;
+# chains named here get their own wording, the others the general one.
+PLAN_GOALS = {
+    "动力装备": ("稳链：稳住重型柴油机、中速柴油机龙头地位，链主企业产能利用率保持在 85% 以上。\n"
+             "补链：围绕电控单元（ECU）、高压共轨喷油系统等缺链弱链环节，引进配套企业 3 家以上。\n"
+             "延链：向燃料电池、氢内燃机和船舶动力延伸，新上延链项目 2 个。\n"
+             "强链：支持链主企业建设国家级创新平台，本地配套率提高 5 个百分点。"),
+    "新一代信息技术": ("稳链：稳定声学、光学器件订单和产能，骨干企业营业收入保持两位数增长。\n"
+                "补链：招引半导体材料、Micro LED 微显示企业，补齐上游芯片与材料环节。\n"
+                "延链：从智能穿戴整机向 VR/AR 内容与汽车电子延伸。\n"
+                "强链：建设虚拟现实产业园，培育专精特新“小巨人”企业 2 家。"),
+    "汽车制造": ("稳链：稳定整车和车桥底盘产销，保障关键零部件供应。\n"
+             "补链：补齐动力电池、汽车电子环节，引进电池 PACK 项目 1 个。\n"
+             "延链：向专用车、新能源商用车延伸。\n"
+             "强链：推动整车企业与本地零部件企业配套对接，本地配套率提高 3 个百分点。"),
+    "生物医药": ("稳链：保障原料药、化学药龙头企业稳定生产和出口。\n"
+             "补链：招引研发外包（CXO）机构，补齐缺链环节。\n"
+             "延链：向生物制品、高端制剂和医疗器械延伸。\n"
+             "强链：支持企业开展一致性评价和创新药研发，新增药品批文 10 个以上。"),
+    "纺织服装": ("稳链：稳住纺纱、织造产能，帮助企业稳订单、稳用工。\n"
+             "补链：补强印染环节，推进印染企业入园集聚。\n"
+             "延链：向家纺品牌和产业用纺织品延伸。\n"
+             "强链：推进智能化改造和数字化转型，培育自主品牌 3 个。"),
+}
+PLAN_GOALS_GENERAL = ("稳链：稳住{chain}产业链链主和骨干企业生产经营，规上企业营业收入稳定增长。\n"
+                      "补链：对照产业链图谱的缺链、弱链环节，精准招引配套企业和项目。\n"
+                      "延链：向产业链下游高附加值环节延伸，谋划延链项目。\n"
+                      "强链：支持龙头企业技术创新和智能化改造，提高本地配套率。")
+
+# Tasks of every chain's plan: (title, description, work-model item (a word of its name), days until due,
+# final status, progress reports as (days ago, text, status after)). A task due in the past and not done is
+# overdue.
+PLAN_TASKS = [
+    ("走访链主和骨干企业，形成问题清单", "对链主企业和龙头骨干企业逐户走访，梳理生产经营中的困难和问题，形成问题清单报链长办。",
+     "专题调研", -45, "done",
+     [(70, "已走访链主企业和骨干企业 4 家，收集问题 9 条。", "in_progress"),
+      (48, "问题清单已形成并报链长办，其中 6 条已交有关部门办理。", "done")]),
+    ("更新产业链图谱，标注强链、弱链、缺链环节", "结合企业走访和统计数据，更新产业链图谱，逐环节标注强链、弱链、缺链。",
+     "产业链图谱", 40, "in_progress",
+     [(12, "已完成上游、中游环节梳理，下游环节正在核实。", "in_progress")]),
+    ("梳理补链招商目标企业清单", "针对缺链、弱链环节，梳理国内外目标企业，形成补链招商清单。",
+     "发展计划", -12, "in_progress",
+     [(30, "已梳理目标企业 15 家，正在与商务部门对接核实。", "in_progress")]),
+    ("研究制定延链强链专项支持政策", "研究延链、强链项目在用地、资金、人才方面的支持措施，形成政策草案。",
+     "政策引导", 75, "not_started", []),
+    ("组织产业链上下游产需对接活动", "组织链主企业与本地配套企业开展产需对接，提高本地配套率。",
+     "产业链联盟", -6, "not_started", []),
+    ("建立与相关产业链的沟通衔接机制", "与上下游相关产业链建立定期会商机制，协调解决跨链问题。",
+     "沟通衔接", -20, "done",
+     [(25, "已与相关产业链牵头部门召开会商会，明确联络人和会商频次。", "done")]),
+]
+
+# Coordination meetings: (chain or None for the city-wide meeting, title, days from today, place, minutes,
+# decisions as (chain, text, department or None for the chain's lead, days from today until due, final status,
+# progress reports as above)). A meeting in the future is planned, with no minutes and no decisions yet.
+MEETINGS = [
+    (None, "全市重点产业链“链长制”工作推进会", -70, "市政府第一会议室",
+     "会议听取了 15 条重点产业链牵头部门的工作汇报，分析了产业链运行中的突出问题，部署了下一阶段稳链、补链、延链、"
+     "强链重点工作。会议要求各链长单位对照发展计划，逐项抓好落实。",
+     [("动力装备", "统筹解决动力装备产业链重点项目建设用地指标", "市自然资源和规划局", -10, "in_progress",
+       [(30, "已梳理重点项目用地需求 3 宗、约 260 亩，正在办理农转用手续。", "in_progress")]),
+      ("新一代信息技术", "推进虚拟现实产业园规划建设", None, -25, "done",
+       [(40, "产业园规划方案已编制完成。", "in_progress"), (28, "规划方案经市政府常务会议审议通过。", "done")]),
+      ("汽车制造", "组织整车企业与本地零部件企业配套对接", None, 20, "in_progress",
+       [(15, "已组织首场对接会，达成配套意向 12 项。", "in_progress")])]),
+    ("动力装备", "动力装备产业链调度会", -35, "市工业和信息化局会议室",
+     "链长主持召开动力装备产业链调度会，听取了上次会议议定事项落实情况和重点项目进展汇报，研究了关键零部件配套、"
+     "企业融资等问题。",
+     [("动力装备", "协调金融机构为链上配套企业开展供应链融资", "市地方金融监督管理局", -5, "not_started", []),
+      ("动力装备", "推动高压共轨喷油系统联合攻关项目立项", "市科学技术局", 45, "in_progress",
+       [(10, "已组织链主企业与高校对接，攻关方案正在论证。", "in_progress")]),
+      ("动力装备", "建立重点项目周调度制度", None, -15, "done",
+       [(20, "周调度制度已印发执行。", "done")])]),
+    ("新一代信息技术", "新一代信息技术产业链调度会", -18, "市大数据局会议室",
+     "会议研究了声学光学企业用工、Micro LED 项目招引等事项。",
+     [("新一代信息技术", "对接职业院校开展电子信息技工订单式培养", "市工业和信息化局", 30, "not_started", []),
+      ("新一代信息技术", "加快 Micro LED 微显示项目签约落地", None, -3, "in_progress",
+       [(8, "项目合作协议文本已基本商定。", "in_progress")])]),
+    ("生物医药", "生物医药产业链调度会", -100, "市卫生健康委员会会议室",
+     "会议研究了原料药企业环保改造和 CXO 机构招引事项。",
+     [("生物医药", "协调原料药企业环保提标改造项目审批", "市生态环境局", -60, "done",
+       [(65, "环评批复已下达。", "done")])]),
+    ("动力装备", "动力装备产业链调度会（下次）", 14, "市工业和信息化局会议室", "", []),
+]
+
+# Topical research: (chain, title, kind, days ago, summary, findings as (text, enterprise role or None,
+# what it becomes: "task", "request:<category>" or None)). The enterprises visited are the chain's leading members.
+RESEARCH = [
+    ("动力装备", "动力装备产业链关键零部件本地配套情况专题调研", "visit", 50,
+     "调研组走访了链主企业和 4 家骨干、配套企业，重点了解电控、喷油系统等关键零部件的本地配套和技术攻关情况。",
+     [("高压共轨喷油系统、电控单元本地配套率不足 10%，主要从外地采购，供应链风险较大。", None, "task"),
+      ("配套企业二期扩产项目缺少约 30 亩建设用地指标，影响年内开工。", "backbone", "request:land"),
+      ("部分配套企业数控、焊接技工缺口较大。", "supporting", None)]),
+    ("新一代信息技术", "声学光学产业人才需求座谈会", "forum", 30,
+     "邀请链主企业和 6 家骨干企业人力资源负责人座谈，了解研发和技能人才需求。",
+     [("光学设计、声学算法等研发人才引进难，企业希望加大人才政策支持。", None, None),
+      ("骨干企业反映人才公寓房源不足。", "backbone", None)]),
+    ("生物医药", "生物医药产业链研发外包（CXO）缺链环节调研报告", "report", 120,
+     "对照先进地区梳理了研发外包、生产外包机构的布局和招引条件，形成调研报告。",
+     [("本市尚无临床前研发外包机构，企业研发外包均在外地完成。", None, None)]),
+]
+
+# Chain alliances: (chain, name, founded, description, members as (kind, enterprise role or None, name, role),
+# activities as (days ago or None for the founding day, title, summary)). The founding date is fixed; members with
+# a role of the chain are its first such enterprises.
+ALLIANCES = [
+    ("动力装备", "潍坊市动力装备产业链联盟", "2021-08-18",
+     "由链主企业牵头，联合上下游企业、高校和科研院所组建，推动产需对接、联合攻关和人才培养。",
+     [("enterprise", "master", "", "理事长单位"), ("enterprise", "backbone", "", "副理事长单位"),
+      ("enterprise", "backbone", "", "副理事长单位"), ("enterprise", "supporting", "", "成员单位"),
+      ("enterprise", "supporting", "", "成员单位"), ("university", None, "山东大学", "副理事长单位"),
+      ("university", None, "潍坊学院", "成员单位"), ("institute", None, "中国汽车技术研究中心", "成员单位"),
+      ("institute", None, "山东省机械设计研究院", "成员单位"), ("other", None, "潍坊市内燃机行业协会", "秘书处单位"),
+      ("other", None, "潍坊市金融控股集团", "成员单位")],
+     [(None, "联盟成立大会暨第一届理事会第一次会议", "审议通过联盟章程，选举理事长、副理事长单位。"),
+      (45, "动力装备产业链上下游产需对接会", "链主企业发布配套需求 36 项，达成合作意向 11 项。"),
+      (12, "高压共轨喷油系统联合攻关签约", "链主企业与山东大学、配套企业签订联合攻关协议。")]),
+    ("生物医药", "潍坊市生物医药产业链联盟", "2022-03-26",
+     "由龙头企业牵头，联合医药企业、医学院校、科研院所和医疗机构组建，推进产学研医协同。",
+     [("enterprise", "master", "", "理事长单位"), ("enterprise", "backbone", "", "副理事长单位"),
+      ("enterprise", "supporting", "", "成员单位"), ("university", None, "潍坊医学院", "副理事长单位"),
+      ("university", None, "山东第一医科大学", "成员单位"), ("institute", None, "山东省医药工业研究所", "成员单位"),
+      ("other", None, "潍坊市医药行业协会", "秘书处单位")],
+     [(200, "生物医药产学研合作对接会", "发布技术需求 18 项、科研成果 25 项。"),
+      (20, "药品一致性评价政策解读会", "邀请专家解读一致性评价政策，40 余家企业参加。")]),
+]
+
+# Policies: (title, issuer, number, issued on, chains (empty: every chain), summary, benefits as (chain, enterprise
+# role, index among those, year offset from this year, amount 万元, note)).
+POLICIES = [
+    ("关于推行产业链“链长制”加快制造业高质量发展的实施意见", "中共潍坊市委、潍坊市人民政府", "潍发〔2021〕5号",
+     "2021-03-15", [],
+     "明确 15 条重点产业链和链长、牵头部门，建立“八个一”工作推进机制。（示意，文号为演示用）", []),
+    ("潍坊市支持动力装备产业高质量发展的若干政策", "潍坊市人民政府", "潍政发〔2021〕12号", "2021-06-08",
+     ["动力装备", "汽车制造"],
+     "对动力装备、汽车制造产业链企业技术改造、首台套装备、关键零部件研发给予奖补。（示意）",
+     [("动力装备", "master", 0, -1, "500.00", "首台（套）重大技术装备奖励"),
+      ("动力装备", "backbone", 0, -1, "120.50", "技术改造设备投资补助"),
+      ("动力装备", "backbone", 1, 0, "86.00", "关键零部件研发补助"),
+      ("汽车制造", "master", 0, 0, "200.00", "技术改造设备投资补助")]),
+    ("潍坊市促进生物医药产业创新发展若干措施", "潍坊市人民政府办公室", "潍政办发〔2022〕8号", "2022-04-20",
+     ["生物医药"],
+     "支持创新药、改良型新药研发和一致性评价，鼓励引进研发外包机构。（示意）",
+     [("生物医药", "master", 0, -1, "300.00", "仿制药一致性评价奖励"),
+      ("生物医药", "backbone", 0, 0, "50.00", "新药临床试验补助")]),
+    ("潍坊市工业企业技术改造专项资金管理办法", "潍坊市工业和信息化局、潍坊市财政局", "潍工信发〔2023〕15号",
+     "2023-02-10", [],
+     "规范技术改造专项资金的申报、评审、拨付和绩效评价。（示意）",
+     [("纺织服装", "backbone", 0, 0, "65.80", "智能化改造项目补助"),
+      ("新一代信息技术", "backbone", 0, 0, "150.00", "数字化车间奖励")]),
+]
+
+# Key projects: (chain, enterprise role, index among those, segment, name, kind, total 万元, annual plan 万元,
+# stage, plan year offset, how it runs). "on_track": completed close to the time-proportional plan; "slow":
+# completed far below it; "late_start": still preparing though its planned start has passed; "late_finish": still
+# building though its planned finish has passed; "done": completed or operating; "reserve": a project of next
+# year's plan.
+KEY_PROJECTS = [
+    ("动力装备", "master", 0, "柴油机", "大缸径高速发动机智能工厂建设项目", "new", "120000", "40000", "building", 0,
+     "on_track"),
+    ("动力装备", "backbone", 0, "燃料电池", "氢燃料电池发动机产业化项目", "new", "36000", "15000", "preparing", 0,
+     "late_start"),
+    ("汽车制造", "backbone", 0, "专用车", "新能源专用车底盘扩能项目", "expansion", "28000", "12000", "building", 0,
+     "late_finish"),
+    ("新一代信息技术", "master", 0, "光学器件", "VR/AR 光学模组技术改造项目", "upgrade", "30000", "12000",
+     "completed", 0, "done"),
+    ("生物医药", "master", 0, "化学药", "高端制剂国际化生产线项目", "new", "45000", "8000", "operating", 0, "done"),
+    ("高端化工", "master", 0, "化工新材料", "高性能聚合物新材料项目", "new", "80000", "30000", "building", 0,
+     "on_track"),
+    ("纺织服装", "backbone", 0, "印染", "智能化印染生产线技术改造项目", "upgrade", "9000", "6000", "building", 0,
+     "slow"),
+    ("新型储能", "backbone", 0, "储能电池", "储能电池 PACK 扩产项目", "expansion", "25000", "10000", "preparing", 1,
+     "reserve"),
+]

@@ -12,7 +12,7 @@ from chainchief.chains.models import (
 )
 from chainchief.core import uscc
 from chainchief.core.models import Department, Person, Region, RegionLevel
-from chainchief.demo import data, service
+from chainchief.demo import data, ledger, service
 from chainchief.enterprises.models import (
     Enterprise, Membership, MembershipRole, Qualification, QualificationKind, QualificationLevel,
 )
@@ -42,6 +42,9 @@ def load(seed=2021, stdout=None):
     added = _load_maps(seed, stdout) or added
     if not service.is_loaded():
         service.load(seed)
+        added = True
+    if not ledger.is_loaded():
+        ledger.load(seed, stdout)
         added = True
     return added
 

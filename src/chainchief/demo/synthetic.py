@@ -2,14 +2,16 @@
 
 Province scale: 16 cities, 35 provincial chains with ~2,000 segments, 50,000 above-scale enterprises with
 valid USCCs, memberships and segment placements, 36 months of YTD figures (1.8M rows), 300,000 supply links
-(6 per enterprise, most between enterprises of the same city), 1,400 tasks (40 per chain) and 20,000 enterprise
-requests (0.4 per enterprise) at every step of their workflow; city and small scale in proportion. Chains get a
-lead department and the province a "1+N 清单" work model; each city gets service commissioners.
+(6 per enterprise, most between enterprises of the same city), 1,400 tasks (40 per chain, under the chain's
+plans for 2021 and 2022), 210 coordination meetings (6 per chain) with 630 decisions and their supervised tasks,
+350 key projects (10 per chain) with 4,200 months of investment, and 20,000 enterprise requests (0.4 per
+enterprise) at every step of their workflow; city and small scale in proportion. Chains get a lead department
+and the province a "1+N 清单" work model; each city gets service commissioners.
 
 On PostgreSQL the bulk rows go in with COPY; elsewhere with bulk_create. Meant for a fresh database (after
 migrate): it refuses one that already holds 山东省 or its cities. ``top_up`` (``gen_synthetic --top-up``) adds to
-a database generated earlier only the parts it lacks (supply links, tasks, requests and what they need), the same
-rows a fresh run makes for the same seed.
+a database generated earlier only the parts it lacks (plans, supply links, tasks, requests, meetings, key
+projects and what they need), the same rows a fresh run makes for the same seed.
 """
 import io
 import random
@@ -251,6 +253,11 @@ def _users(province, chains):
 LINKS_PER_ENTERPRISE = 6  # province: 300,000
 LOCAL_SUPPLY_SHARE = 0.6  # links whose supplier is drawn from the customer's own city
 TASKS_PER_CHAIN = 40
+PLAN_YEARS = (2021, 2022)  # the years the tasks fall due in; each chain has a plan for each
+MEETINGS_PER_CHAIN = 6
+DECISIONS_PER_MEETING = 3
+PROJECTS_PER_CHAIN = 10
+PROJECT_YEAR = 2021  # the plan year of the key projects, with its twelve months reported
 REQUESTS_PER_ENTERPRISE = 0.4  # province: 20,000
 COMMISSIONERS_PER_CITY = 5
 LINK_YEARS = (2019, 2020, 2021)
@@ -264,6 +271,12 @@ LINK_SOURCES = ["企业填报", "走访调研", "供需对接会", "统计数据
 TASK_TITLES = ["绘制产业链图谱并标注强弱缺环节", "更新重点企业清单", "走访链主企业并形成问题清单", "召开产业链调度会",
                "谋划储备重点项目", "开展产业链专题调研", "筹建产业链联盟", "研究出台专项支持政策", "对接招商引资目标企业",
                "组织关键技术攻关", "梳理本地配套需求", "推动上下游产需对接"]
+DECISION_TEXTS = ["协调解决链主企业扩产项目用地指标", "组织链上企业开展供应链融资对接", "推动关键零部件联合攻关项目立项",
+                  "建立重点项目周调度制度", "组织整机企业与本地配套企业产需对接", "加快在谈招商项目签约落地",
+                  "协调重点项目环评和能评审批", "对接职业院校开展技工订单式培养", "梳理企业诉求并逐项交办",
+                  "研究制定产业链专项支持政策"]
+PROJECT_WORDS = ["智能工厂建设", "扩产", "技术改造", "新材料产业化", "数字化车间", "研发中心建设", "生产线升级",
+                 "产业园", "关键零部件", "绿色低碳改造"]
 REQUEST_TEXTS = {
     "financing": "流动资金贷款到期续贷困难，希望协调银行支持",
     "labour": "技术工人招聘困难，希望对接职业院校定向培养",
@@ -313,28 +326,48 @@ def add_missing(region, seed=7, out=None):
     return added
 
 
-def _add_missing(province, seed, out, t0):
-    from chainchief.appeals.models import Request
-    from chainchief.enterprises.models import SupplyLink
-    from chainchief.work.models import Task
+# The parts, in the order they are made (plans before the tasks that carry them out); what each adds is counted
+# under its key, and under the extra keys it names.
+PARTS = ("plans", "supply_links", "tasks", "requests", "meetings", "projects")
+EXTRA = {"meetings": ("decisions",), "projects": ("project_months",)}
 
+
+def _add_missing(province, seed, out, t0):
     _reference(province)
     ctx = _context(province)
-    added = {"supply_links": 0, "tasks": 0, "requests": 0}
-    for key, model, make in (("supply_links", SupplyLink, _supply_links), ("tasks", Task, _tasks),
-                             ("requests", Request, _requests)):
-        if not _present(model, key, ctx):
-            added[key] = make(random.Random(f"{seed}:{key}"), ctx)
-            _log(out, f"{added[key]} {key.replace('_', ' ')}", t0)
+    make = {"plans": _plans, "supply_links": _supply_links, "tasks": _tasks, "requests": _requests,
+            "meetings": _meetings, "projects": _projects}
+    added = {k: 0 for key in PARTS for k in (key, *EXTRA.get(key, ()))}
+    for key in PARTS:
+        if not _present(key, ctx):
+            made = make[key](random.Random(f"{seed}:{key}"), ctx)
+            added.update(made if isinstance(made, dict) else {key: made})
+            _log(out, ", ".join(f"{added[k]} {k.replace('_', ' ')}" for k in (key, *EXTRA.get(key, ()))), t0)
     return added
 
 
-def _present(model, key, ctx):
-    """Whether the data set has this part already. Requests count as present from half their proportion on: the
-    demo's two dozen handcrafted requests are not the data set's."""
+def _present(key, ctx):
+    """Whether the data set has this part already. Parts made by hand elsewhere (the demo's two dozen requests,
+    its tasks, meetings and projects) are not the data set's: a part counts as present from half its proportion
+    on. Plans are present when every chain has one for each of PLAN_YEARS."""
+    from chainchief.appeals.models import Request
+    from chainchief.enterprises.models import SupplyLink
+    from chainchief.work.models import KeyProject, Meeting, Plan, Task
+
+    chains = [c.pk for c in ctx.chains if c.pk in ctx.leads]
+    if key == "plans":
+        have = Plan.objects.filter(chain_id__in=chains, year__in=PLAN_YEARS).count()
+        return have == len(chains) * len(PLAN_YEARS)
+    if key == "supply_links":
+        return SupplyLink.objects.exists()
     if key == "requests":
-        return model.objects.count() >= REQUESTS_PER_ENTERPRISE * len(ctx.enterprises) / 2
-    return model.objects.exists()
+        return Request.objects.count() >= REQUESTS_PER_ENTERPRISE * len(ctx.enterprises) / 2
+    if key == "tasks":
+        have = Task.objects.filter(chain_id__in=chains, decision__isnull=True).count()
+        return have >= TASKS_PER_CHAIN * len(chains) / 2
+    if key == "meetings":
+        return Meeting.objects.filter(chain_id__in=chains).count() >= MEETINGS_PER_CHAIN * len(chains) / 2
+    return KeyProject.objects.filter(chain_id__in=chains).count() >= PROJECTS_PER_CHAIN * len(chains) / 2
 
 
 def _analyze_all():
@@ -479,13 +512,30 @@ def _supply_links(rng, ctx):
                                "source", "note"], rows)
 
 
-def _tasks(rng, ctx):
-    """TASKS_PER_CHAIN tasks per chain with a lead department, due in 2021–2022, in every status."""
-    from chainchief.work.models import Task, TaskStatus
+STATUS_WEIGHTS = (("done", 10), ("in_progress", 7), ("not_started", 3))
+PROGRESS = {"done": "已按期完成。", "in_progress": "正在推进，已完成阶段目标。", "not_started": ""}
 
-    statuses = [TaskStatus.DONE] * 10 + [TaskStatus.IN_PROGRESS] * 7 + [TaskStatus.NOT_STARTED] * 3
-    progress = {TaskStatus.DONE.value: "已按期完成。", TaskStatus.IN_PROGRESS.value: "正在推进，已完成阶段目标。",
-                TaskStatus.NOT_STARTED.value: ""}
+
+def _plans(rng, ctx):
+    """A development plan for each of PLAN_YEARS on every chain with a lead department that has none for it."""
+    from chainchief.work.models import Plan
+
+    have = set(Plan.objects.filter(chain__in=ctx.chains).values_list("chain_id", "year"))
+    rows = [(chain.pk, year, f"{chain.name}{year}年发展计划",
+             f"稳链：稳住{chain.name}链主和骨干企业生产经营。\n补链：招引缺链、弱链环节配套企业。\n"
+             "延链：向下游高附加值环节延伸。\n强链：支持龙头企业技术创新，提高本地配套率。")
+            for chain in ctx.chains if chain.pk in ctx.leads for year in PLAN_YEARS if (chain.pk, year) not in have]
+    return _write(Plan, ["chain_id", "year", "title", "goals"], rows)
+
+
+def _tasks(rng, ctx):
+    """TASKS_PER_CHAIN tasks per chain with a lead department, due in 2021–2022 under the plan of their year, in
+    every status."""
+    from chainchief.work.models import Plan, Task
+
+    statuses = [s for s, n in STATUS_WEIGHTS for _ in range(n)]
+    plans = {(c, y): pk for pk, c, y in Plan.objects.filter(chain__in=ctx.chains, year__in=PLAN_YEARS)
+             .values_list("pk", "chain_id", "year")}
     start = date(2021, 1, 1).toordinal()
     rows = []
     for chain in ctx.chains:
@@ -495,13 +545,103 @@ def _tasks(rng, ctx):
         items, people = ctx.items[chain.pk], ctx.people.get(lead, [])
         for k in range(TASKS_PER_CHAIN):
             title = TASK_TITLES[k % len(TASK_TITLES)]
-            status = rng.choice(statuses).value
+            status = rng.choice(statuses)
+            due = date.fromordinal(start + rng.randrange(730))
             rows.append((
                 chain.pk, rng.choice(items) if items and rng.random() < 0.8 else None, f"{title}（第{k + 1}项）",
                 f"{chain.name}产业链：{title}。", lead, rng.choice(people) if people and rng.random() < 0.7 else None,
-                date.fromordinal(start + rng.randrange(730)), status, progress[status]))
+                due, status, PROGRESS[status], plans.get((chain.pk, due.year)), ""))
     return _write(Task, ["chain_id", "work_item_id", "title", "description", "lead_department_id", "responsible_id",
-                         "due_on", "status", "progress"], rows)
+                         "due_on", "status", "progress", "plan_id", "reminded"], rows)
+
+
+def _meetings(rng, ctx):
+    """MEETINGS_PER_CHAIN coordination meetings per chain with a lead department, held in 2021–2022 and chaired by
+    one of its staff, each with DECISIONS_PER_MEETING decisions and the supervised task that carries each out."""
+    from datetime import timedelta
+
+    from chainchief.work.models import Decision, Meeting, Task
+
+    statuses = [s for s, n in STATUS_WEIGHTS for _ in range(n)]
+    start = date(2021, 1, 1).toordinal()
+    meetings, plan = [], {}
+    for chain in ctx.chains:
+        lead = ctx.leads.get(chain.pk)
+        if lead is None:
+            continue
+        people = ctx.people.get(lead, [])
+        held = sorted(date.fromordinal(start + rng.randrange(700)) for _ in range(MEETINGS_PER_CHAIN))
+        for k, day in enumerate(held):
+            title = f"{chain.name}第{k + 1}次调度会"
+            meetings.append((chain.region_id, chain.pk, title, day, f"{chain.region.name}会议中心",
+                             rng.choice(people) if people else None,
+                             f"会议听取了{chain.name}上次调度会议定事项落实情况，研究部署下一阶段工作。", "held"))
+            texts = rng.sample(DECISION_TEXTS, DECISIONS_PER_MEETING)
+            plan[(chain.pk, title)] = [(text, lead, rng.choice(people) if people and rng.random() < 0.7 else None,
+                                        day + timedelta(days=rng.choice((15, 30, 60, 90))), rng.choice(statuses))
+                                       for text in texts]
+    count = _write(Meeting, ["region_id", "chain_id", "title", "held_on", "place", "chair_id", "minutes", "status"],
+                   meetings)
+    ids = {(c, t): pk for pk, c, t in Meeting.objects.filter(chain__in=ctx.chains).values_list("pk", "chain_id",
+                                                                                                 "title")}
+    decisions = [(ids[key], key[0], text, lead, person, due)
+                 for key, rows in plan.items() for text, lead, person, due, _status in rows]
+    made = _write(Decision, ["meeting_id", "chain_id", "text", "lead_department_id", "responsible_id", "due_on"],
+                  decisions)
+    decided = {(m, text): pk for pk, m, text in Decision.objects.filter(meeting_id__in=ids.values())
+               .values_list("pk", "meeting_id", "text")}
+    tasks = [(ids[key], key[0], decided[(ids[key], text)], text, lead, person, due, status)
+             for key, rows in plan.items() for text, lead, person, due, status in rows]
+    _write(Task, ["chain_id", "decision_id", "title", "description", "lead_department_id", "responsible_id",
+                  "due_on", "status", "progress", "reminded"],
+           ((chain, decision, text, text, lead, person, due, status, PROGRESS[status], "")
+            for _meeting, chain, decision, text, lead, person, due, status in tasks))
+    return {"meetings": count, "decisions": made}
+
+
+def _projects(rng, ctx):
+    """PROJECTS_PER_CHAIN key projects per chain with a lead department, each an enterprise of the chain's on one
+    of its segments, in every stage and kind, planned for PROJECT_YEAR with its twelve months of investment."""
+    from chainchief.work.models import KeyProject, ProjectKind, ProjectMonth, ProjectStage
+
+    segments = {}
+    for pk, chain in Segment.objects.filter(chain__in=ctx.chains).order_by("pk").values_list("pk", "chain_id"):
+        segments.setdefault(chain, []).append(pk)
+    members = {}
+    for ent, chains in ctx.members.items():
+        for chain in chains:
+            members.setdefault(chain, []).append(ent)
+    stages, kinds = list(ProjectStage), list(ProjectKind)
+    rows, months = [], {}
+    for chain in ctx.chains:
+        lead = ctx.leads.get(chain.pk)
+        pool = members.get(chain.pk)
+        if lead is None or not pool:
+            continue
+        for k in range(PROJECTS_PER_CHAIN):
+            stage = stages[k % len(stages)]
+            total = Decimal(f"{rng.lognormvariate(9.5, 0.8):.2f}")  # median ≈ 13,000 万元
+            annual = (total * Decimal(str(rng.uniform(0.2, 0.6)))).quantize(Decimal("0.01"))
+            planned_start = date(PROJECT_YEAR - 1, rng.randint(1, 12), 1)
+            planned_finish = date(PROJECT_YEAR + rng.randint(0, 2), rng.randint(1, 12), 28)
+            started = planned_start if stage != ProjectStage.PREPARING else None
+            finished = (date(PROJECT_YEAR, rng.randint(6, 12), 15)
+                        if stage in (ProjectStage.COMPLETED, ProjectStage.OPERATING) else None)
+            name = f"{chain.short_name or chain.name}{rng.choice(PROJECT_WORDS)}项目（第{k + 1}项）"
+            rows.append((chain.pk, rng.choice(pool), rng.choice(segments[chain.pk]) if chain.pk in segments else None,
+                         name, rng.choice(kinds).value, total, PROJECT_YEAR, annual, stage.value, planned_start,
+                         planned_finish, started, finished, lead))
+            pace = Decimal(str(rng.uniform(0.4, 1.1))) if stage != ProjectStage.PREPARING else Decimal("0.05")
+            months[(chain.pk, name)] = [(annual * pace / 12).quantize(Decimal("0.01")) for _ in range(12)]
+    count = _write(KeyProject, ["chain_id", "enterprise_id", "segment_id", "name", "kind", "total_investment", "year",
+                                "annual_plan", "stage", "planned_start_on", "planned_finish_on", "started_on",
+                                "finished_on", "department_id"], rows)
+    ids = {(c, n): pk for pk, c, n in KeyProject.objects.filter(chain__in=ctx.chains).values_list("pk", "chain_id",
+                                                                                                    "name")}
+    made = _write(ProjectMonth, ["project_id", "year", "month", "completed"],
+                  ((ids[key], PROJECT_YEAR, m, amount) for key, amounts in months.items()
+                   for m, amount in enumerate(amounts, start=1)))
+    return {"projects": count, "project_months": made}
 
 
 def _requests(rng, ctx):

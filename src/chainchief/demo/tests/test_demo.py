@@ -11,7 +11,7 @@ ROLES = ["admin", "coordinator", "leader", "chief", "dept", "commissioner", "ent
 
 def _counts():
     return {m._meta.label: m.objects.count() for m in apps.get_models()
-            if m._meta.app_label in {"core", "accounts", "chains", "enterprises"}}
+            if m._meta.app_label in {"core", "accounts", "chains", "enterprises", "work", "appeals"}}
 
 
 def test_loading_twice_duplicates_nothing(demo_db):

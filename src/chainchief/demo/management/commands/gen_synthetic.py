@@ -10,8 +10,8 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=sorted(synthetic.SCALES), default="province")
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--top-up", action="store_true",
-                            help="add to a data set generated earlier only the parts it lacks (supply links, tasks, "
-                                 "requests); --scale is then not used")
+                            help="add to a data set generated earlier only the parts it lacks (plans, supply links, "
+                                 "tasks, requests, meetings, key projects); --scale is then not used")
 
     def handle(self, *args, scale, seed, top_up, **options):
         self.stdout.write(f"gen_synthetic {'--top-up' if top_up else f'--scale {scale}'} --seed {seed}")
