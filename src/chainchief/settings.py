@@ -154,6 +154,10 @@ STATIC_ROOT = VAR_DIR / "static"
 # Attachments (a request's documents …): outside the static root, served only through the permission check.
 ATTACHMENT_DIR = Path(os.environ.get("ATTACHMENT_DIR", VAR_DIR / "attachments"))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
+# The work ledger: a decision's "within N days" counts working days of China's official calendar (chinese-calendar)
+# unless WORK_WORKING_DAYS=0; a task is reminded WORK_REMIND_DAYS days before its deadline.
+WORK_WORKING_DAYS = os.environ.get("WORK_WORKING_DAYS", "1") not in ("0", "false", "False")
+WORK_REMIND_DAYS = int(os.environ.get("WORK_REMIND_DAYS", "3"))
 # Front-end packages come from npm (package.json) and are served locally: no CDN.
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [

@@ -18,6 +18,20 @@ def chains_of(user):
     return chains
 
 
+def chain_evidence(user, chain):
+    """A chain's leaders and lead department: the evidence of the items "一名市级领导包靠" and "一个责任部门跟进"."""
+    from django.urls import reverse
+
+    from chainchief.chains.models import ChainRole
+    from chainchief.core.permissions import VIEW
+
+    url = reverse("chains:detail", args=[chain.pk])
+    roles = ChainRole.objects.restrict(user, VIEW).filter(chain=chain).select_related("person")
+    leads = chain.departments.filter(is_lead=True).select_related("department")
+    return {"leader": [(f"{r.get_kind_display()} {r.person.name}", url) for r in roles],
+            "department": [(f"牵头部门 {d.department.name}", url) for d in leads]}
+
+
 class ChainsConfig(AppConfig):
     name = "chainchief.chains"
     label = "chains"
@@ -27,3 +41,4 @@ class ChainsConfig(AppConfig):
         from chainchief.core.registry import registry
 
         registry.add_scope_source("chains", chains_of)
+        registry.add_evidence_source(chain_evidence)

@@ -27,20 +27,30 @@ def _chain(user, pk):
     return get_object_or_404(queries.chains_with_summary().restrict(user, VIEW), pk=pk)
 
 
-def _checklist(chain):
+def _checklist(chain, user=None):
+    """The chain's work-model checklist: each item's status, and (for a reader) the rows in the platform that
+    prove it — the plan, the map, the alliance, the policies … — or that there are none yet."""
+    from chainchief.core.registry import registry
+
+    evidence = registry.evidence(user, chain) if user is not None else {}
     rows = []
     for item, row in queries.work_checklist(chain):
+        topic = queries.evidence_topic(item)
         rows.append({"item": item, "row": row, "status": row.status if row else WorkStatus.MISSING,
-                     "status_label": row.get_status_display() if row else WorkStatus.MISSING.label})
+                     "status_label": row.get_status_display() if row else WorkStatus.MISSING.label,
+                     "topic": topic, "evidence": evidence.get(topic, []) if topic else [],
+                     "shows_evidence": user is not None and topic is not None})
     done = sum(1 for r in rows if r["status"] == WorkStatus.DONE)
     total = len(rows)
-    return rows, {"done": done, "total": total, "percent": round(100 * done / total) if total else 0}
+    missing = [r["item"] for r in rows if r["shows_evidence"] and not r["evidence"]]
+    return rows, {"done": done, "total": total, "percent": round(100 * done / total) if total else 0,
+                  "missing": missing}
 
 
 @login_required
 def detail(request, pk):
     chain = _chain(request.user, pk)
-    rows, progress = _checklist(chain)
+    rows, progress = _checklist(chain, request.user)
     membership = queries.member_model()
     members = (membership.objects.restrict(request.user, VIEW).filter(chain=chain)
                .select_related("enterprise", "enterprise__region").order_by("enterprise__name"))
@@ -162,7 +172,7 @@ def work_item(request, pk, item_id):
             evidence_url=data["evidence_url"], version=data.get("version")))
         if saved:
             if request.htmx:
-                rows, progress = _checklist(chain)
+                rows, progress = _checklist(chain, request.user)
                 entry = next(r for r in rows if r["item"].pk == item.pk)
                 return render(request, "chains/_work_item_saved.html", {
                     "chain": chain, "entry": entry, "progress": progress, "can_change": True})
@@ -171,7 +181,7 @@ def work_item(request, pk, item_id):
     context = {"chain": chain, "item": item, "form": form, "row": row}
     if request.htmx:
         if request.method == "GET" and request.GET.get("cancel"):
-            rows, _progress = _checklist(chain)
+            rows, _progress = _checklist(chain, request.user)
             entry = next(r for r in rows if r["item"].pk == item.pk)
             return render(request, "chains/_work_item.html", {"chain": chain, "entry": entry, "can_change": True})
         return render(request, "chains/_work_item_form.html", context)

@@ -77,8 +77,11 @@ class InputSchema(Schema):
 
 
 def input_schemas(model, fields, name):
-    """(create schema, update schema): the update schema has every field optional plus the version."""
-    create_in = create_schema(model, name=f"{name}In", fields=fields, base_class=InputSchema)
+    """(create schema, update schema): the update schema has every field optional plus the version. A
+    many-to-many field that may be left empty (``blank``) is optional on create too."""
+    blank_m2m = [f.name for f in model._meta.many_to_many if f.name in fields and f.blank]
+    create_in = create_schema(model, name=f"{name}In", fields=fields, base_class=InputSchema,
+                              optional_fields=blank_m2m or None)
     update_in = create_schema(model, name=f"{name}Patch", fields=fields, optional_fields=fields,
                               base_class=InputSchema,
                               custom_fields=[("version", int | None, None)])

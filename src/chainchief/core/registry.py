@@ -12,7 +12,9 @@ in its ``AppConfig.ready()``, as NetBox's registry does:
   lead department's chains) — ``scope_sources["chains"]``;
 - ``enterprises``: where chains and enterprises meet (``memberships``): a chain's staff reach the enterprises
   of their chains, an enterprise user its enterprise's chains;
-- ``audit``: how a change is written to the change log (``audit``).
+- ``audit``: how a change is written to the change log (``audit``);
+- ``chains``, ``maps``, ``work``: the evidence of a chain's work-model items (``evidence_sources``): each
+  source answers, for a user and a chain, which rows prove which topic ("plan" → the chain's plans …).
 
 A fact asked for and never registered is a configuration error, raised at once: a write must not go
 unaudited, nor a read unfiltered, because an app is missing.
@@ -30,6 +32,7 @@ class Registry:
         self.scope_sources = {}  # part of a scope ("chains", "enterprises") → [callable(user) → ids]
         self._memberships = None  # callable(field, **filters) → a values() queryset of memberships
         self._audit = None  # an object with record(user, action, obj, before=, after=, object_repr=) and snapshot(obj)
+        self.evidence_sources = []  # [callable(user, chain) → {topic: [(label, url)]}]
 
     # Permission facts (accounts).
     def set_rules(self, rules, *, self_service, region_wide_roles, department_roles=(), service_roles=None):
@@ -59,6 +62,19 @@ class Registry:
         if self._memberships is None:
             raise ImproperlyConfigured("No app registered chain memberships (chainchief.enterprises).")
         return self._memberships(field, **filters)
+
+    # Evidence of a chain's work (chains, maps, work).
+    def add_evidence_source(self, source):
+        if source not in self.evidence_sources:
+            self.evidence_sources.append(source)
+
+    def evidence(self, user, chain):
+        """{topic: [(label, url)]} gathered from every registered source."""
+        out = {}
+        for source in self.evidence_sources:
+            for topic, links in source(user, chain).items():
+                out.setdefault(topic, []).extend(links)
+        return out
 
     # The change log (audit).
     def set_audit(self, audit):

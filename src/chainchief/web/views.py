@@ -31,7 +31,41 @@ def home(request):
             by_tier[key] = {"tier": chain.tier, "chains": []}
             groups.append(by_tier[key])
         by_tier[key]["chains"].append(chain)
-    return render(request, "web/home.html", {"groups": groups, "chain_total": len(chains)})
+    return render(request, "web/home.html", {"groups": groups, "chain_total": len(chains),
+                                             **_work_summary(request.user, chains)})
+
+
+def _work_summary(user, chains):
+    """The ledger on the home page: each chain's open and overdue tasks (one grouped query), and for the officials
+    who work on chains — a chief above all — their open and overdue tasks, next meeting and projects behind
+    schedule."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from chainchief.accounts.roles import Role
+    from chainchief.work.models import KeyProject, Meeting, Task, open_q, overdue_q
+    from chainchief.work.views import my_tasks, progress_of, with_completed
+
+    if user.role == Role.ENTERPRISE:
+        return {}
+    today = timezone.localdate()
+    ids = [c.pk for c in chains]
+    per_chain = {row["chain_id"]: row for row in Task.objects.restrict(user, VIEW).filter(chain_id__in=ids)
+                 .order_by().values("chain_id").annotate(open=Count("pk", filter=open_q()),
+                                                         overdue=Count("pk", filter=overdue_q(today)))}
+    for chain in chains:
+        chain.work_counts = per_chain.get(chain.pk, {"open": 0, "overdue": 0})
+    if user.role not in (Role.CHIEF, Role.DEPT, Role.COORDINATOR):
+        return {}
+    mine = my_tasks(user).order_by().aggregate(open=Count("pk", filter=open_q()),
+                                               overdue=Count("pk", filter=overdue_q(today)))
+    scope = Q(chain_id__in=user.scope.chains) if user.role != Role.COORDINATOR else Q()
+    meeting = (Meeting.objects.restrict(user, VIEW).filter(held_on__gte=today)
+               .filter(scope | Q(chain__isnull=True)).select_related("chain").order_by("held_on", "id").first())
+    projects = list(with_completed(KeyProject.objects.restrict(user, VIEW).filter(scope, year=today.year)
+                                   .exclude(stage="operating"))[:300])
+    return {"work": {"open": mine["open"], "overdue": mine["overdue"], "meeting": meeting,
+                     "projects": len(projects), "behind": sum(1 for p in projects if progress_of(p)["behind"])}}
 
 
 @login_required

@@ -596,6 +596,7 @@ def project_progress(project, completed, today=None):
     behind schedule (进度滞后) — its rate more than ``BEHIND_TOLERANCE`` points below the elapsed share, or its
     planned start or finish passed while it has not reached that stage."""
     today = today or timezone.localdate()
+    completed = Decimal(completed or 0).quantize(Decimal("0.01"))
     if project.year < today.year:
         elapsed = Decimal(100)
     elif project.year > today.year:

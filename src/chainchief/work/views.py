@@ -307,6 +307,8 @@ def task_detail(request, pk):
 @require_POST
 def task_report(request, pk):
     task = get_object_or_404(_tasks(request.user), pk=pk)
+    if not can(request.user, CHANGE, task):
+        raise PermissionDenied(_("无权报告该任务的进展。"))
     form = TaskUpdateForm(request.POST, request.FILES, user=request.user, task=task)
     if form.is_valid():
         data = model_data(form, ["reported_on", "status", "text"])

@@ -38,7 +38,7 @@ def test_leader_reads_but_cannot_edit(login):
     c = login("leader")
     body = text(c.get(f"/chains/{power.pk}/"))
     assert "一名市级领导包靠" in body
-    assert f'/chains/{power.pk}/edit/' not in body and "/work/" not in body
+    assert f'/chains/{power.pk}/edit/' not in body and f"/chains/{power.pk}/work/" not in body
     assert c.get(f"/chains/{power.pk}/edit/").status_code == 403
     assert c.post(f"/chains/{power.pk}/edit/", chain_form(power, name="X")).status_code == 403
     item = WorkModelItem.objects.order_by("order").first()

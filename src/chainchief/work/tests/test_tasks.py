@@ -17,6 +17,7 @@ def tasks(world):
     from chainchief.work.models import Task
 
     w = world
+    Task.objects.all().delete()  # the demo's own ledger: these tests count tasks exactly
     jinan_chain = Chain.objects.create(name="济南测试产业链", region=w.other_city)
     jinan_dept = Department.objects.create(name="济南市工业和信息化局", region=w.other_city)
 
