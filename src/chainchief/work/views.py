@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -92,7 +92,9 @@ def _task_page(request, qs):
         except ValueError:
             pass
     qs = search_in(qs, TASK_SEARCH, filters.pop("q", None))
-    qs = TaskFilters(**filters).filter(qs).order_by("status", "due_on", "id")
+    # Open tasks first, the most pressing deadline first; the done ones after them.
+    done_last = Case(When(status=TaskStatus.DONE, then=Value(1)), default=Value(0), output_field=IntegerField())
+    qs = TaskFilters(**filters).filter(qs).order_by(done_last, F("due_on").asc(nulls_last=True), "id")
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k != "page" and v not in ("", None)}
     return form, page, urlencode(query), bool(query)
@@ -218,6 +220,8 @@ def my_work(request):
             qs = qs.filter(Q(department_id=user.department_id) | Q(chain_id__in=user.scope.chains))
         candidates = list(with_completed(qs.select_related("chain", "enterprise")).order_by("-total_investment")[:200])
         projects = [p for p in candidates if progress_of(p)["behind"]][:10]
+        for p in projects:
+            p.progress = progress_of(p)
     return render(request, "work/my_work.html", {
         "counts": task_counts(tasks, today), "form": form, "page": page, "query": query, "filtered": filtered,
         "meetings": meetings, "projects": projects, "today": today,
