@@ -9,7 +9,8 @@ class ImportsConfig(AppConfig):
 
     def ready(self):
         from chainchief.imports import registry
-        from chainchief.imports.kinds import enterprises, monthly, placements, segments
+        from chainchief.imports.kinds import enterprises, monthly, placements, projects, segments, tasks
 
-        for kind in (enterprises.Enterprises, monthly.MonthlyStats, segments.Segments, placements.Placements):
+        for kind in (enterprises.Enterprises, monthly.MonthlyStats, segments.Segments, placements.Placements,
+                     tasks.Tasks, projects.KeyProjects):
             registry.register(kind())

@@ -74,6 +74,15 @@ PREVIEW_LABELS = {
     "segment": gettext_lazy("环节"),
     "stage": gettext_lazy("环节位置"),
     "parent": gettext_lazy("上级环节"),
+    "title": gettext_lazy("任务名称"),
+    "department": gettext_lazy("牵头部门"),
+    "due_on": gettext_lazy("完成时限"),
+    "status": gettext_lazy("状态"),
+    "project": gettext_lazy("项目名称"),
+    "enterprise": gettext_lazy("建设单位"),
+    "year": gettext_lazy("计划年度"),
+    "project_stage": gettext_lazy("项目阶段"),
+    "annual_plan": gettext_lazy("年度计划投资（万元）"),
 }
 
 

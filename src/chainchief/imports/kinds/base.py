@@ -121,6 +121,15 @@ def parse_cell(column, raw, unit):
     return value
 
 
+def prose(column, raw):
+    """A cell of running Chinese text (a task's name, a progress report) as written: trimmed, but its full-width
+    punctuation kept (``text`` would turn “，：（）” into half-width). Raises CellError when too long."""
+    value = raw.strip() if isinstance(raw, str) else text(raw)
+    if column.max_length and len(value) > column.max_length:
+        raise CellError(f"不能超过 {column.max_length} 个字。")
+    return value
+
+
 class ChainNames:
     """The chains a user may see, found by what a sheet calls them: the name, the short name, with or without
     “产业链”. A chain out of sight is unknown, as a page of it would be not found."""
@@ -137,6 +146,24 @@ class ChainNames:
     def get(self, value):
         key = normalise_name(value or "")
         return self.by_name.get(key) or self.by_name.get(key.removesuffix("产业链"))
+
+
+class DepartmentNames:
+    """The departments of a region, found by name or short name ("市工业和信息化局", "工信局"): a chain's lead or
+    responsible department must be one of its own region's."""
+
+    def __init__(self):
+        from chainchief.core.models import Department
+
+        self.by_region = {}
+        for dept in Department.objects.all():
+            names = self.by_region.setdefault(dept.region_id, {})
+            for n in (dept.name, dept.short_name):
+                if n:
+                    names.setdefault(normalise_name(n), dept)
+
+    def get(self, region_id, value):
+        return self.by_region.get(region_id, {}).get(normalise_name(value or ""))
 
 
 class RowWriter:
