@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from chainchief.accounts.roles import Role
@@ -260,7 +261,8 @@ def calendar(request):
     next_month = last + timedelta(days=1)
     return render(request, "work/calendar.html", {
         "first": first, "weeks": weeks, "mine": mine, "prev": prev_month, "next": next_month,
-        "weekdays": [_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")],
+        "weekdays": [pgettext("星期", "一"), pgettext("星期", "二"), pgettext("星期", "三"), pgettext("星期", "四"),
+                     pgettext("星期", "五"), pgettext("星期", "六"), pgettext("星期", "日")],
     })
 
 

@@ -11,7 +11,8 @@ from chainchief.web.tests.pages import login, text  # noqa: F401
 LOCALE = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES"
 
 # Labels that are user data or quoted Chinese column names on a page, not interface text.
-ALLOWED = {"/chains/1/": {"产业链图谱"}, "/imports/new/": {"亿元"}}
+ALLOWED = {"/chains/1/": {"产业链图谱"}, "/imports/new/": {"亿元"},
+           "/work/chains/1/": {"产业链图谱", "强链", "缺链"}}  # task titles and plan goals are data
 
 # Interface labels that must not show in the English chrome (user data such as chain names stays Chinese).
 CHINESE_LABELS = ["产业链图谱", "驾驶舱", "导入", "累计", "链长制工作平台", "退出登录", "强链", "缺链", "亿元", "万元",
@@ -39,6 +40,10 @@ PAGES = [
     ("/requests/stats/", ["Request handling statistics", "Department league table", "On-time replies"]),
     ("/requests/deadlines/", ["Request time limits", "Set a time limit"]),
     ("/notifications/", ["Notifications"]),
+    ("/work/", ["My work", "Open tasks", "Coming meetings"]),
+    ("/work/chains/1/", ["work ledger", "Development plan", "Coordination meetings", "Key projects"]),
+    ("/work/calendar/", ["Calendar", "Previous month", "Mon"]),
+    ("/work/projects/", ["Key projects", "Behind schedule only"]),
 ]
 
 
