@@ -82,3 +82,53 @@ def test_chain_map_stacks_on_a_phone(page, demo_live, artifacts):  # noqa: F811
     assert page.evaluate("window.ccMap.chart().getWidth()") == page.evaluate(
         "document.getElementById('cc-map').clientWidth")
     assert not errors, errors
+
+
+# Each chain of the city overview: its circle (centre, radius) and its name's box, in the chart's pixels.
+OVERVIEW = """() => {
+  const data = window.ccOverview.getModel().getSeriesByIndex(0).getData();
+  const box = el => { const r = el.getBoundingRect().clone(); const m = el.getComputedTransform(); if (m) r.applyTransform(m);
+                      return {x: r.x, y: r.y, w: r.width, h: r.height}; };
+  const out = [];
+  for (let i = 0; i < data.count(); i++) {
+    const g = data.getItemGraphicEl(i), sym = g.childAt(0), text = sym.getTextContent();
+    const b = box(g);
+    out.push({name: data.getName(i), cx: b.x + b.w / 2, cy: b.y + b.h / 2, r: Math.min(b.w, b.h) / 2 - 1,
+              shown: !!text && !text.ignore && !text.invisible && text.style.opacity !== 0,
+              text: text && text.style.text, label: text && box(text)});
+  }
+  return out;
+}"""
+
+
+def circle_hits(c, r):
+    nx = min(max(c["cx"], r["x"]), r["x"] + r["w"])
+    ny = min(max(c["cy"], r["y"]), r["y"] + r["h"])
+    return (c["cx"] - nx) ** 2 + (c["cy"] - ny) ** 2 < c["r"] ** 2
+
+
+@pytest.mark.browser
+def test_city_overview_names_do_not_overlap(page, demo_live, artifacts):  # noqa: F811
+    base = demo_live.url
+    log_in(page, base, "coordinator")
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900 if width > 800 else 844})
+        page.goto(f"{base}/maps/")
+        page.wait_for_function("window.ccOverview && document.querySelector('#cc-overview canvas')")
+        page.wait_for_timeout(300)  # labels are laid out on the first frame
+        chains = page.evaluate(OVERVIEW)
+        box = page.evaluate("[document.getElementById('cc-overview').clientWidth, "
+                            "document.getElementById('cc-overview').clientHeight]")
+        assert len(chains) == 15
+        assert all(c["shown"] and c["text"] == c["name"] for c in chains), [c["name"] for c in chains if not c["shown"]]
+        for i, a in enumerate(chains):
+            lab = a["label"]
+            assert lab["x"] >= 0 and lab["y"] >= 0 and lab["x"] + lab["w"] <= box[0] and lab["y"] + lab["h"] <= box[1], a
+            for b in chains:
+                if b is not a:
+                    assert not circle_hits(b, lab), (width, a["name"], "under", b["name"])
+                    assert (a["cx"] - b["cx"]) ** 2 + (a["cy"] - b["cy"]) ** 2 >= (a["r"] + b["r"]) ** 2, (a, b)
+            for b in chains[i + 1:]:
+                assert not overlaps(lab, b["label"]), (width, a["name"], b["name"])
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=os.path.join(artifacts, f"city-overview-{width}.png"), full_page=True)
