@@ -604,10 +604,12 @@ def project_progress(project, completed, today=None):
     else:
         days = 366 if calendar.isleap(today.year) else 365
         elapsed = Decimal(100) * Decimal(today.timetuple().tm_yday) / Decimal(days)
-    rate = (Decimal(100) * completed / project.annual_plan) if project.annual_plan else None
+    rate = (Decimal(100) * completed / project.annual_plan).quantize(Decimal("0.1")) if project.annual_plan else None
     reasons = []
     order = STAGE_ORDER.index(project.stage)
-    if order < 3 and rate is not None and rate + BEHIND_TOLERANCE < elapsed:
+    # The time-proportional plan holds for a project under construction; one still in preparation is behind
+    # when its planned start has passed, one completed or in operation no longer.
+    if order == 1 and rate is not None and rate + BEHIND_TOLERANCE < elapsed:
         reasons.append(_("年度投资完成率 %(rate)s%%，低于时序进度 %(elapsed)s%%") % {
             "rate": f"{rate:.1f}", "elapsed": f"{elapsed:.1f}"})
     if order < 1 and project.planned_start_on and project.planned_start_on < today:

@@ -84,7 +84,9 @@ def task_counts(qs, today=None):
 
 # A chain's ledger ----------------------------------------------------------------------------------------------
 
-def _task_page(request, qs):
+def _task_page(request, qs, total=None):
+    """The filter form, the page of tasks and its query. ``total``: the unfiltered count, when the caller has it
+    (then an unfiltered list does not count again)."""
     form = TaskFilterForm(request.GET or None)
     filters = form.filters()
     for key in ("due_from", "due_to"):
@@ -96,8 +98,11 @@ def _task_page(request, qs):
     # Open tasks first, the most pressing deadline first; the done ones after them.
     done_last = Case(When(status=TaskStatus.DONE, then=Value(1)), default=Value(0), output_field=IntegerField())
     qs = TaskFilters(**filters).filter(qs).order_by(done_last, F("due_on").asc(nulls_last=True), "id")
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k != "page" and v not in ("", None)}
+    paginator = Paginator(qs, PER_PAGE)
+    if total is not None and not filters:
+        paginator.count = total  # a cached property: set, it is not counted again
+    page = paginator.get_page(request.GET.get("page"))
     return form, page, urlencode(query), bool(query)
 
 
@@ -107,7 +112,8 @@ def ledger(request, pk):
     user = request.user
     today = timezone.localdate()
     tasks = _tasks(user).filter(chain=chain)
-    form, page, query, filtered = _task_page(request, tasks)
+    counts = task_counts(tasks, today)
+    form, page, query, filtered = _task_page(request, tasks, total=counts["total"])
     plans = list(Plan.objects.restrict(user, VIEW).filter(chain=chain).annotate(task_count=Count("tasks"))
                  .order_by("-year")[:3])
     meetings = list(Meeting.objects.restrict(user, VIEW).filter(Q(chain=chain) | Q(chain__isnull=True,
@@ -126,7 +132,7 @@ def ledger(request, pk):
     for p in projects:
         p.progress = progress_of(p)
     return render(request, "work/ledger.html", {
-        "chain": chain, "counts": task_counts(tasks, today), "form": form, "page": page, "query": query,
+        "chain": chain, "counts": counts, "form": form, "page": page, "query": query,
         "filtered": filtered, "plans": plans, "meetings": meetings, "research": research, "alliances": alliances,
         "policies": policies, "projects": projects, "behind": sum(1 for p in projects if p.progress["behind"]),
         "can_add": can(user, CHANGE, chain) or may(user, ADD, Task) and user.role in (Role.ADMIN, Role.COORDINATOR),
@@ -209,7 +215,9 @@ def my_work(request):
     user = request.user
     today = timezone.localdate()
     tasks = my_tasks(user)
-    form, page, query, filtered = _task_page(request, tasks if request.GET else tasks.filter(open_q()))
+    counts = task_counts(tasks, today)
+    form, page, query, filtered = _task_page(request, tasks if request.GET else tasks.filter(open_q()),
+                                             total=None if request.GET else counts["open"])
     meetings = list(Meeting.objects.restrict(user, VIEW).filter(held_on__gte=today).select_related("chain", "chair")
                     .order_by("held_on", "id")[:5])
     projects = []
@@ -224,7 +232,7 @@ def my_work(request):
         for p in projects:
             p.progress = progress_of(p)
     return render(request, "work/my_work.html", {
-        "counts": task_counts(tasks, today), "form": form, "page": page, "query": query, "filtered": filtered,
+        "counts": counts, "form": form, "page": page, "query": query, "filtered": filtered,
         "meetings": meetings, "projects": projects, "today": today,
     })
 
