@@ -249,11 +249,14 @@ def enterprise_figures(request, pk):
     enterprise = get_object_or_404(Enterprise.objects.restrict(user, VIEW).select_related("region"), pk=pk)
     can_record = _may_record(user, enterprise)
     rows = list(MonthlyStat.objects.restrict(user, VIEW).filter(enterprise=enterprise).order_by("period"))
+    # The page opens on the latest year with figures (not the calendar year: figures arrive late, and the demo's
+    # stop in 2021); the selector offers every year with figures and the one asked for.
     years = sorted({r.period.year for r in rows}, reverse=True)
+    latest = years[0] if years else None
     try:
-        year = int(request.GET.get("year") or (years[0] if years else timezone.localdate().year))
+        year = int(request.GET.get("year") or latest or timezone.localdate().year)
     except ValueError:
-        year = years[0] if years else timezone.localdate().year
+        year = latest or timezone.localdate().year
 
     form = None
     if request.method == "POST":
@@ -293,7 +296,8 @@ def enterprise_figures(request, pk):
 
     shown = [r for r in rows if r.period.year in (year, year - 1)]
     return render(request, "monitoring/enterprise.html", {
-        "enterprise": enterprise, "years": years, "year": year, "lines": _figure_table(shown, year),
+        "enterprise": enterprise, "years": sorted({*years, year}, reverse=True) if years else [], "year": year,
+        "latest": latest, "lines": _figure_table(shown, year),
         "columns": FIGURE_COLUMNS, "gap_colspan": 2 * len(FIGURE_COLUMNS) + 1, "chart": _figure_chart(shown, year), "form": form,
         "can_record": can_record, "saved": request.GET.get("saved"),
         "editing": getattr(form, "editing", None) if form is not None else None,
