@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chainchief.appeals.models import Request, RequestCategory, RequestDeadline, RequestStatus, Satisfaction, Urgency
 from chainchief.chains.models import Chain
-from chainchief.core.forms import StyledForm, StyledModelForm
+from chainchief.core.forms import DateInput, StyledForm, StyledModelForm
 from chainchief.core.models import Department
 from chainchief.core.permissions import VIEW
 from chainchief.enterprises.models import Enterprise
@@ -83,9 +83,9 @@ class StatsForm(StyledForm):
                            choices=[("department", _("承办部门")), ("chain", _("产业链")), ("category", _("类别")),
                                     ("urgency", _("紧急程度"))])
     received_from = forms.DateField(label=_("受理日期自"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                    widget=DateInput())
     received_to = forms.DateField(label=_("至"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                  widget=DateInput())
 
 
 class DeadlineForm(StyledModelForm):

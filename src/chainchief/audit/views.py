@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from chainchief.audit.models import AuditAction, AuditEvent
 from chainchief.core.permissions import VIEW, may
 from chainchief.core.export import export_response
-from chainchief.core.forms import StyledForm, export_query
+from chainchief.core.forms import DateInput, StyledForm, export_query
 
 PER_PAGE = 50
 
@@ -29,9 +29,9 @@ class AuditFilterForm(StyledForm):
     object_type = forms.ModelChoiceField(label=gettext_lazy("对象类型"), required=False,
                                          queryset=ContentType.objects.none(), empty_label=gettext_lazy("全部类型"))
     date_from = forms.DateField(label=gettext_lazy("开始日期"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=DateInput())
     date_to = forms.DateField(label=gettext_lazy("结束日期"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+                              widget=DateInput())
     request_id = forms.CharField(label=gettext_lazy("请求编号"), required=False)
 
     def __init__(self, *args, **kwargs):

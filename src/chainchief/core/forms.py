@@ -1,6 +1,9 @@
 """Form helpers shared by every app's pages: forms validate and render; saving always goes through a service."""
+import re
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import translation
 
 from chainchief.core.services import Conflict
 
@@ -12,6 +15,61 @@ class VersionField(forms.IntegerField):
 
     def __init__(self, **kwargs):
         super().__init__(required=False, min_value=0, **kwargs)
+
+
+class DateInput(forms.DateInput):
+    """A date typed as text in the interface's format, YYYY-MM-DD (the zh-hans locale also reads 2021/6/30 and
+    2021年6月30日). Not the browser's date picker: Chromium shows that in the browser's own locale (mm/dd/yyyy on
+    an English system) whatever the page's language."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__({"placeholder": "YYYY-MM-DD", "autocomplete": "off", "maxlength": "11", **(attrs or {})},
+                         format=format)
+
+
+_MONTH = re.compile(r"^\s*(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?\s*$")
+
+
+def parse_month(text):
+    """'2021-06', '2021-6', '2021/6', '2021年6月', '202106' → (2021, 6). Raises ValueError."""
+    text = str(text or "").strip()
+    match = _MONTH.match(text) or re.match(r"^(\d{4})(\d{2})$", text)
+    if not match:
+        raise ValueError(text)
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12:
+        raise ValueError(text)
+    return year, month
+
+
+def _chinese():
+    return (translation.get_language() or "").startswith("zh")
+
+
+def month_text(value):
+    """A month as the interface writes it: 2021年6月 in Chinese, 2021-06 otherwise; other text unchanged."""
+    try:
+        year, month = parse_month(value)
+    except ValueError:
+        return value
+    return f"{year}年{month}月" if _chinese() else f"{year:04d}-{month:02d}"
+
+
+class MonthInput(forms.TextInput):
+    """A month typed as text: shown as 2021年6月 in the Chinese interface (2021-06 in English); both are read."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "maxlength": "10", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].setdefault("placeholder", "YYYY年M月" if _chinese() else "YYYY-MM")
+        return context
+
+    def format_value(self, value):
+        return month_text(super().format_value(value))
 
 
 def style(form):

@@ -6,7 +6,7 @@ from chainchief.chains.models import Chain
 from chainchief.core.models import Region, RegionLevel
 from chainchief.core.permissions import CHANGE, VIEW
 from chainchief.enterprises.models import Enterprise, Membership, MembershipRole, Qualification, QualificationKind
-from chainchief.core.forms import StyledForm, StyledModelForm, VersionField
+from chainchief.core.forms import DateInput, StyledForm, StyledModelForm, VersionField
 
 YES_NO = [("", _("全部")), ("1", _("是")), ("0", _("否"))]
 
@@ -48,7 +48,7 @@ class EnterpriseForm(StyledModelForm):
         model = Enterprise
         fields = ["uscc", "name", "short_name", "region", "address", "founded_on", "is_above_scale",
                   "contact_name", "contact_phone", "description"]
-        widgets = {"founded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widgets = {"founded_on": DateInput(),
                    "description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):

@@ -9,7 +9,7 @@ from chainchief.analytics.periods import Period
 from chainchief.core.permissions import VIEW
 from chainchief.monitoring import services
 from chainchief.monitoring.models import ChainTarget, MonthlyStat
-from chainchief.core.forms import StyledForm, StyledModelForm, VersionField
+from chainchief.core.forms import MonthInput, StyledForm, StyledModelForm, VersionField, parse_month
 
 HUNDRED = Decimal(100)
 
@@ -42,9 +42,9 @@ class StatForm(StyledForm):
     when the user ticks ``confirm``.
     """
 
-    period = forms.CharField(label=gettext_lazy("统计期间"), max_length=7,
-                             help_text=gettext_lazy("填报月份，格式 YYYY-MM；1 月未单独统计时直接填 2 月（即 1—2 月累计）。"),
-                             widget=forms.TextInput(attrs={"type": "month", "placeholder": "2021-06"}),
+    period = forms.CharField(label=gettext_lazy("统计期间"), max_length=10,
+                             help_text=gettext_lazy("填报月份，如 2021年6月 或 2021-06；1 月未单独统计时直接填 2 月（即 1—2 月累计）。"),
+                             widget=MonthInput(),
                              error_messages={"required": "请选择统计期间。"})
     revenue = _money(gettext_lazy("营业收入累计（万元）"), gettext_lazy("1 月至本月累计值，不是当月值。"))
     gross_output = _money(gettext_lazy("工业总产值累计（万元）"))
@@ -67,11 +67,10 @@ class StatForm(StyledForm):
         self.fields["period"].widget.attrs["class"] += " cc-period-input"
 
     def clean_period(self):
-        text = self.cleaned_data["period"].strip()
         try:
-            period = Period.parse(text)
+            period = Period(*parse_month(self.cleaned_data["period"]))
         except ValueError:
-            raise ValidationError("期间格式应为 YYYY-MM，例如 2021-06。") from None
+            raise ValidationError("期间格式应为 YYYY-MM 或 YYYY年M月，例如 2021-06。") from None
         try:
             return services.reportable_period(period)
         except ValidationError as exc:

@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chainchief.core.forms import StyledForm
+from chainchief.core.forms import DateInput, StyledForm
 
 
 class LoginForm(AuthenticationForm):
@@ -24,7 +24,7 @@ class LoginForm(AuthenticationForm):
 class VisitForm(StyledForm):
     enterprise = forms.ModelChoiceField(label=_("企业"), queryset=None)
     visited_on = forms.DateField(label=_("走访日期"), initial=timezone.localdate,
-                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                 widget=DateInput())
     people_met = forms.CharField(label=_("接待人员"), required=False, max_length=200)
     content = forms.CharField(label=_("走访内容"), widget=forms.Textarea(attrs={"rows": 3}))
     problems = forms.CharField(label=_("发现问题"), required=False, widget=forms.Textarea(attrs={"rows": 2}),

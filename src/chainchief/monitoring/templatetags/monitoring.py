@@ -6,7 +6,15 @@ from django import template
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from chainchief.core.forms import month_text
+
 register = template.Library()
+
+
+@register.filter
+def month(value):
+    """A month as the interface writes it: '2021-06' → 2021年6月 in Chinese, 2021-06 in English."""
+    return month_text(value)
 
 
 @register.filter
