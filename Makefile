@@ -72,5 +72,6 @@ bench: deps
 	DATABASE_URL=$(BENCH_URL) $(PY) bench/chain_map.py
 	DATABASE_URL=$(BENCH_URL) $(PY) bench/requests.py
 	DATABASE_URL=$(BENCH_URL) $(PY) bench/ledger.py
+	DATABASE_URL=$(BENCH_URL) $(PY) bench/analytics.py
 	DATABASE_URL=$(BENCH_URL) $(PY) bench/imports.py
 	DATABASE_URL=$(BENCH_URL) $(PY) bench/load.py

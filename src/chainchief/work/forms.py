@@ -4,16 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chainchief.chains.models import Chain
-from chainchief.core.forms import StyledForm, StyledModelForm, VersionField
+from chainchief.core.forms import DateInput, StyledForm, StyledModelForm, VersionField
 from chainchief.core.permissions import CHANGE, VIEW
 from chainchief.work.models import (Alliance, AllianceActivity, AllianceMember, Finding, KeyProject, Meeting, Plan,
                                     Policy, PolicyBenefit, Research, Task, TaskStatus, TaskUpdate)
 
-DATE = {"type": "date"}
-
-
 def date_widget():
-    return forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+    """Dates typed in the interface's format (core.forms.DateInput), not the browser's picker."""
+    return DateInput()
 
 
 class LedgerForm(StyledModelForm):
