@@ -1,5 +1,6 @@
 """Project wiring. Everything environment-specific comes from environment variables."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -9,7 +10,18 @@ BASE_DIR = SRC_DIR.parent
 VAR_DIR = Path(os.environ.get("CHAINCHIEF_VAR_DIR", BASE_DIR / "var"))
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-demo-key-change-me-in-production-0123456789")
+DEMO_SECRET_KEY = "insecure-demo-key-change-me-in-production-0123456789"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEMO_SECRET_KEY)
+# A production deployment (DJANGO_PRODUCTION=1) refuses to start with DEBUG on or the demo's secret key, and
+# turns on HSTS and secure cookies, which need HTTPS (the demo on http://127.0.0.1 cannot have them).
+PRODUCTION = os.environ.get("DJANGO_PRODUCTION", "0") == "1"
+if PRODUCTION:
+    from django.core.exceptions import ImproperlyConfigured
+
+    if DEBUG:
+        raise ImproperlyConfigured("DJANGO_PRODUCTION=1 with DJANGO_DEBUG=1: production does not run in debug mode.")
+    if SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 32:
+        raise ImproperlyConfigured("DJANGO_PRODUCTION=1 needs its own DJANGO_SECRET_KEY of at least 32 characters.")
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -22,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
     "django_tasks",
     "django_tasks.backends.database",
     "chainchief.core",
@@ -48,10 +61,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "chainchief.accounts.middleware.IdleTimeoutMiddleware",
+    "chainchief.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "chainchief.audit.middleware.RequestIdMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "chainchief.urls"
@@ -130,12 +146,26 @@ CACHE_STAMP_SECONDS = float(os.environ.get("CACHE_STAMP_SECONDS", "1"))
 
 AUTH_USER_MODEL = "accounts.User"
 # Django's model backend, with the signed-in user's row cached under the cache stamp.
-AUTHENTICATION_BACKENDS = ["chainchief.accounts.backends.UserBackend"]
+# Before it, django-axes' lockout: 5 failed logins of a username lock it for 15 minutes (GB/T 22239-2019 level 3,
+# 登录失败处理).
+AUTHENTICATION_BACKENDS = ["chainchief.accounts.backends.LockoutBackend", "chainchief.accounts.backends.UserBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "chainchief.accounts.lockout.response"
+AXES_VERBOSE = False
+# Locked by username, not by address: a government office's staff reach the platform through one gateway
+# address, and locking it would lock them all out for one person's typing.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# A session ends after this many minutes without a request (chainchief.accounts.middleware).
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "chainchief.accounts.passwords.ComplexityValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -171,6 +201,21 @@ STORAGES = {
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Security headers (also in the demo): no framing, no MIME sniffing, the referrer only within the site.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+if PRODUCTION:
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
 
 # API tokens live this long (days).
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))

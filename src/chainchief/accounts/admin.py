@@ -1,13 +1,23 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from chainchief.accounts.models import ApiToken, User
 from chainchief.core.admin import AuditedAdmin
 
 
+class InitialPasswordForm(AdminPasswordChangeForm):
+    """A password an administrator sets is an initial one: it must be changed at the next login."""
+
+    def save(self, commit=True):
+        self.user.must_change_password = True
+        return super().save(commit=commit)
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdmin, DjangoUserAdmin):
+    change_password_form = InitialPasswordForm
     list_display = ("username", "display_name", "role", "region", "department", "is_active", "is_staff")
     list_filter = ("role", "is_active", "is_staff", "region")
     search_fields = ("username", "display_name", "email")
@@ -18,6 +28,11 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     add_fieldsets = DjangoUserAdmin.add_fieldsets + (
         (_("角色与范围"), {"fields": ("display_name", "role", "region", "department")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.must_change_password = True  # the password typed by the administrator is an initial one
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(ApiToken)

@@ -8,6 +8,7 @@ building it through the ORM costs more than running it.
 import weakref
 from datetime import timedelta
 
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -119,6 +120,17 @@ class UserBackend(ModelBackend):
     def get_user(self, user_id):
         user = cached_user(user_id, stamps.current())
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout (``AXES_FAILURE_LIMIT`` failures lock the username for ``AXES_COOLOFF_TIME``) for
+    every login that comes with its request: the login page and the API's token endpoint. Placed before
+    ``UserBackend``, it refuses a locked username before its password is checked."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None  # no request, nothing to count against: e.g. a management command checking a password
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 def user_for_token(raw: str):

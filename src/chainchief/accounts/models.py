@@ -34,6 +34,8 @@ class User(AbstractUser):
     enterprises = models.ManyToManyField("enterprises.Enterprise", verbose_name=_("关联企业"), blank=True,
                                          related_name="scoped_users")
     display_name = models.CharField(_("显示名称"), max_length=64, blank=True)
+    must_change_password = models.BooleanField(_("须修改密码"), default=False,
+                                               help_text=_("管理员设置的初始密码或重置的密码，须在下次登录时修改"))
 
     objects = ChainChiefUserManager()
     access = Access(kind=AUDIT)

@@ -6,6 +6,7 @@ app_name = "web"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("notifications/", views.notifications, name="notifications"),
     path("commissioner/", views.commissioner, name="commissioner"),
     path("", views.home, name="home"),

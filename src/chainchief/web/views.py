@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from chainchief.chains.models import ChainRoleKind
 from chainchief.chains.queries import chains_with_summary, lead_department
@@ -16,6 +17,33 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Changing one's password (the policy of accounts.passwords); a password set by an administrator must be
+    changed here before any other page opens. The change is audited."""
+
+    template_name = "web/password_change.html"
+
+    def get_form(self, form_class=None):
+        from chainchief.core.forms import style
+
+        return style(super().get_form(form_class))
+
+    def get_success_url(self):
+        from django.urls import reverse
+
+        return reverse("web:home")
+
+    def form_valid(self, form):
+        from django.contrib import messages
+
+        from chainchief.accounts import services as account_services
+
+        response = super().form_valid(form)
+        account_services.password_changed(self.request.user)
+        messages.success(self.request, _("密码已修改。"))
+        return response
 
 
 @login_required
