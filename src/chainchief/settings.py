@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "chainchief.maps",
     "chainchief.monitoring",
     "chainchief.work",
+    "chainchief.insights",
     "chainchief.appeals",
     "chainchief.imports",
     "chainchief.api",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("imports/", include("chainchief.imports.urls")),
     path("requests/", include("chainchief.appeals.urls")),
     path("work/", include("chainchief.work.urls")),
+    path("insights/", include("chainchief.insights.urls")),
     path("attachments/", include("chainchief.attachments.urls")),
     path("", include(reference_urlpatterns)),
     path("", include("chainchief.web.urls")),

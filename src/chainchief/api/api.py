@@ -156,6 +156,7 @@ def _mount():
                    appeals_router, audit_router):
         api.add_router("", router)
     api.add_router("", "chainchief.maps.api.router")
+    api.add_router("", "chainchief.insights.api.router")
     api.add_router("", "chainchief.imports.api.router")
     api.add_router("", "chainchief.attachments.api.router")
 

@@ -12,7 +12,7 @@ from chainchief.chains.models import (
 )
 from chainchief.core import uscc
 from chainchief.core.models import Department, Person, Region, RegionLevel
-from chainchief.demo import data, ledger, service
+from chainchief.demo import data, insights, ledger, service
 from chainchief.enterprises.models import (
     Enterprise, Membership, MembershipRole, Qualification, QualificationKind, QualificationLevel,
 )
@@ -45,6 +45,9 @@ def load(seed=2021, stdout=None):
         added = True
     if not ledger.is_loaded():
         ledger.load(seed, stdout)
+        added = True
+    if not insights.is_loaded():
+        insights.load(seed, stdout)
         added = True
     return added
 
