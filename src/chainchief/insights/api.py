@@ -47,7 +47,12 @@ def linkages(request, table: int | None = None):
     t = queries.current_table(request.auth, table)
     if t is None:
         raise Http404
-    lk = queries.linkages(t)
+    try:
+        lk = queries.linkages(t)
+    except ValueError as exc:
+        from ninja.errors import HttpError
+
+        raise HttpError(422, str(exc)) from None
     if lk is None:
         raise Http404
     return {

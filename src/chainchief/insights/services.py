@@ -114,6 +114,13 @@ def parse_workbook(file):
             errors.append(_("第 %(row)s 行 %(cell)s 格（“%(name)s”的总产出）：应为正数，实为“%(got)s”。")
                           % {"row": line, "cell": _cell(line, x_col + 1), "name": names[i], "got": _text(raw[x_col])})
         sectors.append((names[i], final, total))
+    if not errors:
+        # Each sector's intermediate inputs must stay below its output, else I − A has no meaningful inverse.
+        for j, (name, _final, total) in enumerate(sectors):
+            inputs = sum(flows[i][j] for i in range(n))
+            if inputs >= total:
+                errors.append(_("第 %(col)s 列（“%(name)s”）：中间投入合计 %(inputs)s 不小于总产出 %(total)s，无法计算系数。")
+                              % {"col": _cell(1, j + 2)[:-1], "name": name, "inputs": inputs, "total": total})
     if errors:
         raise ValidationError(errors)
     return sectors, flows

@@ -28,7 +28,10 @@ def index(request):
     context = {"tables": tables, "table": table, "can_upload": may(user, ADD, IOTable),
                "aggregates": queries.may_see_aggregates(user)}
     if table is not None:
-        lk = queries.linkages(table)
+        try:
+            lk = queries.linkages(table)
+        except ValueError as exc:  # a table whose I − A cannot be inverted
+            lk, context["table_error"] = None, str(exc)
         context["lk"] = lk
         if lk:
             n = len(lk.labels)

@@ -126,6 +126,11 @@ def test_parse_errors_for_negative_flows_zero_output_and_misordered_names():
     assert "第 2 行 D2 格（“甲”行、“丙”列）：中间流量不能为负数。" in messages
     assert "第 4 行 F4 格（“丙”的总产出）：应为正数，实为“0”。" in messages
     assert "第 3 行第 A 列：部门名称应为“乙”（与第 1 行同序），实为“丁”。" in messages
+    rows = [list(r) for r in GOOD]
+    rows[1][1] = 95  # 甲's inputs 95 + 5 + 20 ≥ its output 100
+    with pytest.raises(Exception) as exc:
+        services.parse_workbook(_xlsx(rows))
+    assert exc.value.messages == ["第 B 列（“甲”）：中间投入合计 120 不小于总产出 100，无法计算系数。"]
     with pytest.raises(Exception) as exc:
         services.parse_workbook(SimpleUploadedFile("x.xlsx", b"not a workbook"))
     assert "无法读取" in exc.value.messages[0]
