@@ -12,7 +12,8 @@ LOCALE = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES"
 
 # Labels that are user data or quoted Chinese column names on a page, not interface text.
 ALLOWED = {"/chains/1/": {"产业链图谱"}, "/imports/new/": {"亿元"},
-           "/work/chains/1/": {"产业链图谱", "强链", "缺链"}}  # task titles and plan goals are data
+           "/work/chains/1/": {"产业链图谱", "强链", "缺链"},  # task titles and plan goals are data
+           "/audit/": {"万元"}}  # an input–output table's unit, shown as the value the change log recorded
 
 # Interface labels that must not show in the English chrome (user data such as chain names stays Chinese).
 CHINESE_LABELS = ["产业链图谱", "驾驶舱", "导入", "累计", "链长制工作平台", "退出登录", "强链", "缺链", "亿元", "万元",
