@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
 
+from chainchief.core import lookups  # noqa: F401  (registers ``any_of``)
 from chainchief.core.registry import registry
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
@@ -40,11 +41,17 @@ def scope_for(user, model, action):
     return registry.rules.get(user.role, {}).get(access.kind, {}).get(action)
 
 
+# From this many ids on, a set is passed as one array (core.lookups.AnyOf) rather than one parameter per id.
+ANY_OF_FROM = 16
+
+
 def _any(paths, values):
-    """Rows whose ``paths`` (one path or a tuple of them) lead into ``values``: one condition, or their OR."""
+    """Rows whose ``paths`` (one path or a tuple of them) lead into ``values`` (ids, or a subquery): one condition,
+    or their OR."""
+    many = isinstance(values, (set, frozenset, list, tuple)) and len(values) >= ANY_OF_FROM
     q = Q()
     for path in (paths,) if isinstance(paths, str) else paths:
-        q |= Q(**{f"{path}__in": values})
+        q |= Q(**{f"{path}__{'any_of' if many else 'in'}": values})
     return q
 
 
@@ -115,7 +122,7 @@ def rebase_q(q, prefix):
         if not key.startswith(prefix + "__"):
             return None
         rest = key[len(prefix) + 2:]
-        out.children.append(("pk__" + rest if rest.split("__")[0] in ("in", "exact") else rest, value))
+        out.children.append(("pk__" + rest if rest.split("__")[0] in ("in", "any_of", "exact") else rest, value))
     return out
 
 

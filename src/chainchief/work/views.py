@@ -39,6 +39,12 @@ from chainchief.work.models import (Alliance, Decision, KeyProject, Meeting, Pla
 
 PER_PAGE = 20
 TASK_SEARCH = ("title", "description", "progress")
+# What a list of tasks shows: loading only these keeps a page of them cheap.
+TASK_LIST_FIELDS = ("title", "status", "due_on", "chain_id", "decision_id", "lead_department_id", "responsible_id",
+                    "version", "chain__name", "lead_department__name", "responsible__name")
+PROJECT_LIST_FIELDS = ("name", "kind", "stage", "total_investment", "annual_plan", "year", "planned_start_on",
+                       "planned_finish_on", "chain_id", "enterprise_id", "segment_id", "version", "enterprise__name",
+                       "segment__name")
 
 
 def _tasks(user):
@@ -99,6 +105,7 @@ def _task_page(request, qs, total=None):
     done_last = Case(When(status=TaskStatus.DONE, then=Value(1)), default=Value(0), output_field=IntegerField())
     qs = TaskFilters(**filters).filter(qs).order_by(done_last, F("due_on").asc(nulls_last=True), "id")
     query = {k: v for k, v in request.GET.items() if k != "page" and v not in ("", None)}
+    qs = qs.select_related(None).select_related("chain", "lead_department", "responsible").only(*TASK_LIST_FIELDS)
     paginator = Paginator(qs, PER_PAGE)
     if total is not None and not filters:
         paginator.count = total  # a cached property: set, it is not counted again
@@ -128,7 +135,8 @@ def ledger(request, pk):
                                                                region_id=chain.region_id)
                     .distinct().order_by("-issued_on")[:8])
     projects = list(with_completed(KeyProject.objects.restrict(user, VIEW).filter(chain=chain)
-                                   .select_related("enterprise", "segment")).order_by("-total_investment")[:20])
+                                   .select_related("enterprise", "segment").only(*PROJECT_LIST_FIELDS))
+                    .order_by("-total_investment")[:20])
     for p in projects:
         p.progress = progress_of(p)
     return render(request, "work/ledger.html", {
