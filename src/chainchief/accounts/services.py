@@ -15,8 +15,3 @@ def password_changed(user):
     services.record(user, "update", user, before=before, after={"password": "已修改", "must_change_password": False},
                     object_repr=f"{user.username} 修改密码")
 
-
-def require_password_change(user):
-    """An administrator set ``user``'s password: it must be changed at the next login."""
-    User.objects.filter(pk=user.pk).update(must_change_password=True)
-    user.must_change_password = True

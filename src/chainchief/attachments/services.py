@@ -94,6 +94,18 @@ def of(obj):
     return Attachment.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
 
 
+def of_each(objects):
+    """{pk: [attachments]} of several rows of one model, in one query (a task's progress reports, say)."""
+    objects = list(objects)
+    if not objects:
+        return {}
+    out = {}
+    for row in Attachment.objects.filter(content_type=ContentType.objects.get_for_model(objects[0]),
+                                         object_id__in=[o.pk for o in objects]):
+        out.setdefault(row.object_id, []).append(row)
+    return out
+
+
 def readable(user, pk):
     """The attachment ``pk`` and its open file, if ``user`` may see the row it belongs to; else None."""
     row = Attachment.objects.select_related("content_type").filter(pk=pk).first()

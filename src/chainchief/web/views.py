@@ -72,7 +72,7 @@ def _work_summary(user, chains):
 
     from chainchief.accounts.roles import Role
     from chainchief.work.models import KeyProject, Meeting, Task, open_q, overdue_q
-    from chainchief.work.views import my_tasks, progress_of, with_completed
+    from chainchief.work.queries import my_tasks, progress_of, with_completed
 
     if user.role == Role.ENTERPRISE:
         return {}

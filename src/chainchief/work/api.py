@@ -6,8 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from ninja import FilterLookup, Router, Schema, Status
 from ninja.orm import create_schema
@@ -15,9 +14,10 @@ from ninja.orm import create_schema
 from chainchief.core.api_crud import InputSchema, ListParams, crud
 from chainchief.core.permissions import VIEW
 from chainchief.work import services
+from chainchief.work.queries import behind, progress_of, with_completed
 from chainchief.work.models import (Alliance, AllianceActivity, AllianceMember, Decision, Finding, KeyProject,
                                     Meeting, Plan, Policy, PolicyBenefit, ProjectMonth, Research, Task,
-                                    TaskUpdate, overdue_q, project_progress)
+                                    TaskUpdate, overdue_q)
 
 router = Router()
 TAGS = ["工作台账"]
@@ -523,21 +523,6 @@ crud(router, PolicyBenefit, out=PolicyBenefitOut, name="PolicyBenefit", path="/p
 
 # Key projects --------------------------------------------------------------------------------------------------
 
-def with_completed(qs):
-    """Projects annotated with ``completed_in_year``: the sum of their months in their plan year (万元)."""
-    months = (ProjectMonth.objects.filter(project=OuterRef("pk"), year=OuterRef("year")).order_by()
-              .values("project").annotate(total=Sum("completed")).values("total"))
-    return qs.annotate(completed_in_year=Coalesce(Subquery(months, output_field=DecimalField()),
-                                                  Value(Decimal("0")), output_field=DecimalField()))
-
-
-def progress_of(project):
-    cached = getattr(project, "_progress", None)
-    if cached is None:
-        cached = project._progress = project_progress(project, getattr(project, "completed_in_year", Decimal(0)))
-    return cached
-
-
 class KeyProjectOut(Schema):
     id: int
     chain_id: int
@@ -603,11 +588,8 @@ def project_queryset():
 
 
 def _behind(qs, params):
-    behind = getattr(params, "behind", None)
-    if behind is None:
-        return qs
-    keep = [p.pk for p in qs if progress_of(p)["behind"] == behind]
-    return qs.filter(pk__in=keep)
+    value = getattr(params, "behind", None)
+    return qs if value is None else behind(qs, value)
 
 
 class KeyProjectListFilters(KeyProjectFilters):

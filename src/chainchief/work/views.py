@@ -21,21 +21,24 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from chainchief.accounts.roles import Role
-from chainchief.attachments.services import allowed_types, max_bytes, of
+from chainchief.attachments import services as attachments
+from chainchief.attachments.services import allowed_types, max_bytes, of, of_each
 from chainchief.chains.models import Chain
 from chainchief.core import services as core_services
 from chainchief.core.api_crud import search_in
 from chainchief.core.export import export_workbook
-from chainchief.core.forms import model_data, save_with
+from chainchief.core.forms import edit_page, model_data, save_with
 from chainchief.core.permissions import ADD, CHANGE, DELETE, VIEW, can, may
 from chainchief.core.services import Conflict
 from chainchief.work import services
-from chainchief.work.api import TaskFilters, progress_of, with_completed
+from chainchief.work.api import TaskFilters
+from chainchief.work import queries
+from chainchief.work.queries import behind, progress_of, task_counts, with_completed
 from chainchief.work.forms import (AllianceActivityForm, AllianceForm, AllianceMemberForm, DecisionForm,
                                    FindingForm, KeyProjectForm, MeetingForm, PlanForm, PolicyBenefitForm, PolicyForm,
                                    ProjectMonthForm, ResearchForm, TaskFilterForm, TaskForm, TaskUpdateForm)
-from chainchief.work.models import (Alliance, Decision, KeyProject, Meeting, Plan, Policy, Research, Task, TaskStatus,
-                                    open_q, overdue_q)
+from chainchief.work.models import (Alliance, Decision, Finding, KeyProject, Meeting, Plan, Policy, PolicyBenefit,
+                                    ProjectStage, Research, Task, TaskStatus, open_q, overdue_q)
 
 PER_PAGE = 20
 TASK_SEARCH = ("title", "description", "progress")
@@ -45,11 +48,6 @@ TASK_LIST_FIELDS = ("title", "status", "due_on", "chain_id", "decision_id", "lea
 PROJECT_LIST_FIELDS = ("name", "kind", "stage", "total_investment", "annual_plan", "year", "planned_start_on",
                        "planned_finish_on", "chain_id", "enterprise_id", "segment_id", "version", "enterprise__name",
                        "segment__name")
-
-
-def _tasks(user):
-    return (Task.objects.restrict(user, VIEW)
-            .select_related("chain", "lead_department", "responsible", "decision"))
 
 
 def _chain(user, pk):
@@ -62,8 +60,6 @@ def _attachments_context(obj, may_attach):
 
 
 def _upload(request, obj, allowed, done):
-    from chainchief.attachments import services as attachments
-
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("请选择要上传的文件。"))
@@ -75,17 +71,6 @@ def _upload(request, obj, allowed, done):
         else:
             messages.success(request, _("附件已上传。"))
     return redirect(done)
-
-
-def task_counts(qs, today=None):
-    """{total, not_started, in_progress, done, overdue} of a task queryset, in one query."""
-    today = today or timezone.localdate()
-    counts = qs.order_by().aggregate(
-        total=Count("pk"), not_started=Count("pk", filter=Q(status=TaskStatus.NOT_STARTED)),
-        in_progress=Count("pk", filter=Q(status=TaskStatus.IN_PROGRESS)),
-        done=Count("pk", filter=Q(status=TaskStatus.DONE)), overdue=Count("pk", filter=overdue_q(today)))
-    counts["open"] = counts["total"] - counts["done"]
-    return counts
 
 
 # A chain's ledger ----------------------------------------------------------------------------------------------
@@ -118,7 +103,7 @@ def ledger(request, pk):
     chain = _chain(request.user, pk)
     user = request.user
     today = timezone.localdate()
-    tasks = _tasks(user).filter(chain=chain)
+    tasks = queries.tasks(user).filter(chain=chain)
     counts = task_counts(tasks, today)
     form, page, query, filtered = _task_page(request, tasks, total=counts["total"])
     plans = list(Plan.objects.restrict(user, VIEW).filter(chain=chain).annotate(task_count=Count("tasks"))
@@ -143,7 +128,7 @@ def ledger(request, pk):
         "chain": chain, "counts": counts, "form": form, "page": page, "query": query,
         "filtered": filtered, "plans": plans, "meetings": meetings, "research": research, "alliances": alliances,
         "policies": policies, "projects": projects, "behind": sum(1 for p in projects if p.progress["behind"]),
-        "can_add": can(user, CHANGE, chain) or may(user, ADD, Task) and user.role in (Role.ADMIN, Role.COORDINATOR),
+        "can_add": can(user, CHANGE, chain),
         "can_policy": may(user, ADD, Policy), "today": today,
     })
 
@@ -162,7 +147,7 @@ def ledger_export(request, pk):
     chain = _chain(request.user, pk)
     user = request.user
     core_services.record(user, "export", chain, object_repr=f"{chain.name} 工作台账")
-    tasks = _tasks(user).filter(chain=chain).order_by("due_on", "id")
+    tasks = queries.tasks(user).filter(chain=chain).order_by("due_on", "id")
     plans = Plan.objects.restrict(user, VIEW).filter(chain=chain).order_by("-year")
     meetings = Meeting.objects.restrict(user, VIEW).filter(chain=chain).select_related("chair")
     decisions = (Decision.objects.restrict(user, VIEW).filter(chain=chain).select_related("meeting", "lead_department")
@@ -203,26 +188,11 @@ def ledger_export(request, pk):
 
 # My work and the calendar --------------------------------------------------------------------------------------
 
-def my_tasks(user):
-    """The tasks that are the user's to do: those where the user is the responsible person, those of the user's
-    department (department staff), of the user's chains (a chief), and for the chain office the supervised tasks
-    (督办事项) of its region. Open tasks first, the overdue before the rest."""
-    qs = _tasks(user)
-    mine = Q(responsible__user=user)
-    if user.role == Role.DEPT and user.department_id:
-        mine |= Q(lead_department_id=user.department_id)
-    if user.role == Role.CHIEF:
-        mine |= Q(chain_id__in=user.scope.chains)
-    if user.role in (Role.ADMIN, Role.COORDINATOR):
-        mine |= Q(decision__isnull=False)
-    return qs.filter(mine)
-
-
 @login_required
 def my_work(request):
     user = request.user
     today = timezone.localdate()
-    tasks = my_tasks(user)
+    tasks = queries.my_tasks(user)
     counts = task_counts(tasks, today)
     form, page, query, filtered = _task_page(request, tasks if request.GET else tasks.filter(open_q()),
                                              total=None if request.GET else counts["open"])
@@ -257,7 +227,7 @@ def calendar(request):
     last = date(first.year, first.month, pycalendar.monthrange(first.year, first.month)[1])
     user = request.user
     mine = request.GET.get("mine") == "1"
-    tasks = (my_tasks(user) if mine else _tasks(user)).filter(open_q(), due_on__range=(first, last))
+    tasks = (queries.my_tasks(user) if mine else queries.tasks(user)).filter(open_q(), due_on__range=(first, last))
     days = defaultdict(lambda: {"meetings": [], "tasks": [], "task_count": 0, "overdue": 0})
     for m in Meeting.objects.restrict(user, VIEW).filter(held_on__range=(first, last)).select_related("chain"):
         days[m.held_on]["meetings"].append(m)
@@ -287,7 +257,7 @@ def calendar(request):
 @login_required
 def task_list(request):
     user = request.user
-    qs = _tasks(user)
+    qs = queries.tasks(user)
     chain = None
     if request.GET.get("chain", "").isdigit():
         chain = _chain(user, int(request.GET["chain"]))
@@ -303,17 +273,11 @@ def task_list(request):
 
 @login_required
 def task_detail(request, pk):
-    task = get_object_or_404(_tasks(request.user).select_related("plan", "work_item", "decision__meeting"), pk=pk)
+    task = get_object_or_404(queries.tasks(request.user).select_related("plan", "work_item", "decision__meeting"),
+                             pk=pk)
     may_change = can(request.user, CHANGE, task)
     updates = list(task.updates.select_related("created_by"))
-    from chainchief.attachments.models import Attachment
-    from django.contrib.contenttypes.models import ContentType
-
-    files = defaultdict(list)
-    if updates:
-        ct = ContentType.objects.get_for_model(updates[0])
-        for a in Attachment.objects.filter(content_type=ct, object_id__in=[u.pk for u in updates]):
-            files[a.object_id].append(a)
+    files = of_each(updates)
     for u in updates:
         u.files = files.get(u.pk, [])
     return render(request, "work/task_detail.html", {
@@ -328,29 +292,31 @@ def task_detail(request, pk):
 @login_required
 @require_POST
 def task_report(request, pk):
-    task = get_object_or_404(_tasks(request.user), pk=pk)
+    task = get_object_or_404(queries.tasks(request.user), pk=pk)
     if not can(request.user, CHANGE, task):
         raise PermissionDenied(_("无权报告该任务的进展。"))
     form = TaskUpdateForm(request.POST, request.FILES, user=request.user, task=task)
-    if form.is_valid():
-        data = model_data(form, ["reported_on", "status", "text"])
-        data["version"] = form.cleaned_data.get("version")
-        try:
-            services.report_progress(request.user, task, data, upload=form.cleaned_data.get("file"))
-        except Conflict as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("进展已报告。"))
-    else:
+    return _post_inline(request, form, lambda d: services.report_progress(
+        request.user, task, {**model_data(form, ["reported_on", "status", "text"]), "version": d.get("version")},
+        upload=d.get("file")), _("进展已报告。"), reverse("work:task", args=[pk]))
+
+
+def _post_inline(request, form, save, success, done):
+    """An inline form posted from an entry's page (a progress report, a decision, a finding, a member, a month …):
+    the form validates, ``save(cleaned_data)`` writes through a service, and the outcome is a message on the
+    entry's page at ``done``."""
+    if not form.is_valid():
         messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("work:task", pk=pk)
-
-
-def _form_page(request, form, *, title, back_url, back_label):
-    return render(request, "web/form_page.html", {"form": form, "title": title, "back_url": back_url,
-                                                  "back_label": back_label})
+        return redirect(done)
+    try:
+        save(form.cleaned_data)
+    except Conflict as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, success(form.cleaned_data) if callable(success) else success)
+    return redirect(done)
 
 
 def _create(request, form_class, *, model, title, save, done, back_url, back_label, initial=None):
@@ -363,20 +329,13 @@ def _create(request, form_class, *, model, title, save, done, back_url, back_lab
         if obj is not None:
             messages.success(request, _("已保存。"))
             return redirect(done(obj))
-    return _form_page(request, form, title=title, back_url=back_url, back_label=back_label)
+    return render(request, "web/form_page.html", {"form": form, "title": title, "back_url": back_url,
+                                                  "back_label": back_label})
 
 
 def _edit(request, obj, form_class, *, title, done, update=None, back_label):
-    if not can(request.user, CHANGE, obj):
-        raise PermissionDenied(_("无权修改该%(name)s。") % {"name": obj._meta.verbose_name})
-    save = update or (lambda user, o, data, version: core_services.update(user, o, data, version=version))
-    form = form_class(request.POST or None, instance=obj, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data.get("version")
-        if save_with(form, lambda: save(request.user, obj, model_data(form), version)):
-            messages.success(request, _("已保存。"))
-            return redirect(done)
-    return _form_page(request, form, title=title, back_url=done, back_label=back_label)
+    return edit_page(request, obj, form_class, title=title, done_url=done, back_url=done, back_label=back_label,
+                     update=update)
 
 
 def _initial_chain(request):
@@ -397,7 +356,7 @@ def task_create(request):
 
 @login_required
 def task_edit(request, pk):
-    task = get_object_or_404(_tasks(request.user), pk=pk)
+    task = get_object_or_404(queries.tasks(request.user), pk=pk)
     return _edit(request, task, TaskForm, title=_("修改任务"), done=reverse("work:task", args=[pk]),
                  update=services.update_task, back_label=task.title)
 
@@ -407,7 +366,7 @@ def task_edit(request, pk):
 @login_required
 def plan_detail(request, pk):
     plan = get_object_or_404(Plan.objects.restrict(request.user, VIEW).select_related("chain"), pk=pk)
-    tasks = _tasks(request.user).filter(plan=plan).order_by("due_on", "id")
+    tasks = queries.tasks(request.user).filter(plan=plan).order_by("due_on", "id")
     return render(request, "work/plan_detail.html", {
         "plan": plan, "tasks": tasks, "counts": task_counts(tasks), "can_change": can(request.user, CHANGE, plan)})
 
@@ -475,17 +434,9 @@ def meeting_detail(request, pk):
 def meeting_decide(request, pk):
     meeting = get_object_or_404(_meetings(request.user), pk=pk)
     form = DecisionForm(request.POST, user=request.user, meeting=meeting)
-    if form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-        try:
-            services.record_decision(request.user, meeting, data)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("议定事项已记录，并已生成督办任务。"))
-    else:
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("work:meeting", pk=pk)
+    return _post_inline(request, form, lambda d: services.record_decision(
+        request.user, meeting, {k: v for k, v in d.items() if v not in (None, "")}),
+        _("议定事项已记录，并已生成督办任务。"), reverse("work:meeting", args=[pk]))
 
 
 @login_required
@@ -563,23 +514,14 @@ def finding_add(request, pk):
     if not can(request.user, CHANGE, item):
         raise PermissionDenied(_("无权为该调研记录问题。"))
     form = FindingForm(request.POST, user=request.user)
-    if form.is_valid():
-        try:
-            core_services.create(request.user, form._meta.model, {**model_data(form), "research": item})
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("已记录发现的问题。"))
-    else:
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("work:research", pk=pk)
+    return _post_inline(request, form, lambda d: core_services.create(
+        request.user, Finding, {**model_data(form), "research": item}), _("已记录发现的问题。"),
+        reverse("work:research", args=[pk]))
 
 
 @login_required
 @require_POST
 def finding_convert(request, pk, to):
-    from chainchief.work.models import Finding
-
     finding = get_object_or_404(Finding.objects.restrict(request.user, VIEW).select_related("research"), pk=pk)
     if to not in ("task", "request"):
         raise Http404
@@ -625,16 +567,9 @@ def alliance_add(request, pk, what):
         raise PermissionDenied(_("无权修改该联盟。"))
     form_class = AllianceMemberForm if what == "member" else AllianceActivityForm
     form = form_class(request.POST, user=request.user, prefix=what)
-    if form.is_valid():
-        try:
-            core_services.create(request.user, form._meta.model, {**model_data(form), "alliance": alliance})
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("已保存。"))
-    else:
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("work:alliance", pk=pk)
+    return _post_inline(request, form, lambda d: core_services.create(
+        request.user, form._meta.model, {**model_data(form), "alliance": alliance}), _("已保存。"),
+        reverse("work:alliance", args=[pk]))
 
 
 @login_required
@@ -671,8 +606,6 @@ def policy_list(request):
 @login_required
 def policy_detail(request, pk):
     policy = get_object_or_404(Policy.objects.restrict(request.user, VIEW).prefetch_related("chains"), pk=pk)
-    from chainchief.work.models import PolicyBenefit
-
     benefits = PolicyBenefit.objects.restrict(request.user, VIEW).filter(policy=policy).select_related("enterprise")
     may_change = can(request.user, CHANGE, policy)
     return render(request, "work/policy_detail.html", {
@@ -687,21 +620,12 @@ def policy_detail(request, pk):
 @require_POST
 def policy_benefit(request, pk):
     policy = get_object_or_404(Policy.objects.restrict(request.user, VIEW), pk=pk)
-    from chainchief.work.models import PolicyBenefit
-
     if not may(request.user, ADD, PolicyBenefit):
         raise PermissionDenied(_("无权登记政策兑现。"))
     form = PolicyBenefitForm(request.POST, user=request.user)
-    if form.is_valid():
-        try:
-            core_services.create(request.user, PolicyBenefit, {**model_data(form), "policy": policy})
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("已登记政策兑现。"))
-    else:
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("work:policy", pk=pk)
+    return _post_inline(request, form, lambda d: core_services.create(
+        request.user, PolicyBenefit, {**model_data(form), "policy": policy}), _("已登记政策兑现。"),
+        reverse("work:policy", args=[pk]))
 
 
 @login_required
@@ -714,7 +638,8 @@ def policy_upload(request, pk):
 @login_required
 def policy_create(request):
     return _create(request, PolicyForm, model=Policy, title=_("新建政策文件"),
-                   save=lambda data: core_services.create(request.user, Policy, {**data, "region": request.user.region}),
+                   save=lambda data: core_services.create(request.user, Policy,
+                                                          {**data, "region": request.user.region}),
                    done=lambda p: reverse("work:policy", args=[p.pk]), back_url=reverse("work:policies"),
                    back_label=_("政策文件"))
 
@@ -746,12 +671,10 @@ def project_list(request):
         qs = qs.filter(stage=stage)
     behind_only = request.GET.get("behind") == "1"
     if behind_only:
-        qs = qs.filter(pk__in=[p.pk for p in qs if progress_of(p)["behind"]])
+        qs = behind(qs)
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     for p in page.object_list:
         p.progress = progress_of(p)
-    from chainchief.work.models import ProjectStage
-
     query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
     return render(request, "work/project_list.html", {
         "page": page, "q": q, "query": query, "stage": stage, "stages": ProjectStage.choices,
@@ -789,17 +712,10 @@ def project_detail(request, pk):
 def project_month(request, pk):
     project = get_object_or_404(_projects(request.user), pk=pk)
     form = ProjectMonthForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.record_month(request.user, project, d["year"], d["month"], d["completed"])
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("已填报 %(y)s 年 %(m)s 月完成投资。") % {"y": d["year"], "m": d["month"]})
-    else:
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("work:project", pk=pk)
+    return _post_inline(request, form, lambda d: services.record_month(
+        request.user, project, d["year"], d["month"], d["completed"]),
+        lambda d: _("已填报 %(y)s 年 %(m)s 月完成投资。") % {"y": d["year"], "m": d["month"]},
+        reverse("work:project", args=[pk]))
 
 
 @login_required

@@ -209,6 +209,23 @@ def changed_values(obj, data):
     return {k: v for k, v in data.items() if getattr(obj, k) != v}
 
 
+def report_row_error(out, exc, row, values, where, labels, aliases=None):
+    """Put what refused a row on ``out``: a model's field errors on the sheet's column of that field (``aliases``:
+    field → the column that fed it, when it is not the field's own), anything else on the row."""
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError
+
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, msgs in exc.message_dict.items():
+            column = (aliases or {}).get(field) or field
+            for msg in msgs:
+                out.error(row, where.get(column, labels.get(column, "")), values.get(column), msg)
+        return
+    msgs = messages_of(exc, labels) if isinstance(exc, ValidationError) else [("", str(exc))]
+    for col, msg in msgs:
+        out.error(row, col, None, "与已有数据冲突。" if isinstance(exc, IntegrityError) else msg)
+
+
 def messages_of(exc, labels):
     if hasattr(exc, "error_dict"):
         return [(labels.get(field, field if field != "__all__" else ""), m)

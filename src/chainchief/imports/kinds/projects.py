@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from chainchief.core.permissions import ADD, CHANGE, VIEW, can, restrict
 from chainchief.imports.fields import PREVIEW_ROWS, CellError, Column, figure_text, is_empty, normalise_name, text
 from chainchief.imports.kinds.base import (USCC, ChainNames, DepartmentNames, Kind, RowWriter, changed_values,
-                                           messages_of, parse_cell, prose)
+                                           parse_cell, prose, report_row_error)
 from chainchief.imports.matching import EnterpriseIndex
 from chainchief.imports.table import is_blank, is_total
 
@@ -210,12 +210,5 @@ class KeyProjects(Kind):
                                 "annual_plan": figure_text(project.annual_plan)})
 
     def _errors(self, exc, row, item, out, where):
-        if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):  # named by the sheet's column
-            for field, msgs in exc.message_dict.items():
-                column = item["enterprise_column"] if field == "enterprise" and item["enterprise_column"] else field
-                for msg in msgs:
-                    out.error(row, where.get(column, self.labels.get(column, "")), item["values"].get(column), msg)
-        else:
-            msgs = messages_of(exc, self.labels) if isinstance(exc, ValidationError) else [("", str(exc))]
-            for col, msg in msgs:
-                out.error(row, col, None, msg if not isinstance(exc, IntegrityError) else "与已有数据冲突。")
+        report_row_error(out, exc, row, item["values"], where, self.labels,
+                         aliases={"enterprise": item["enterprise_column"]})

@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 
 from chainchief.core.permissions import ADD, CHANGE, can
 from chainchief.imports.fields import PREVIEW_ROWS, CellError, Column, is_empty, normalise_name, text
-from chainchief.imports.kinds.base import (ChainNames, DepartmentNames, Kind, RowWriter, changed_values, messages_of,
-                                           parse_cell, prose)
+from chainchief.imports.kinds.base import (ChainNames, DepartmentNames, Kind, RowWriter, changed_values, parse_cell,
+                                           prose, report_row_error)
 from chainchief.imports.table import is_blank, is_total
 
 STATUS_WORDS = {"未开始": "not_started", "未启动": "not_started", "待开始": "not_started", "进行中": "in_progress",
@@ -233,14 +233,7 @@ class Tasks(Kind):
         return task if action == "new" else None
 
     def _errors(self, exc, row, item, out, where):
-        if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):  # named by the sheet's column
-            for field, msgs in exc.message_dict.items():
-                for msg in msgs:
-                    out.error(row, where.get(field, self.labels.get(field, "")), item["values"].get(field), msg)
-        else:
-            msgs = messages_of(exc, self.labels) if isinstance(exc, ValidationError) else [("", str(exc))]
-            for col, msg in msgs:
-                out.error(row, col, None, msg if not isinstance(exc, IntegrityError) else "与已有数据冲突。")
+        report_row_error(out, exc, row, item["values"], where, self.labels)
 
     @staticmethod
     def _notify(tasks):
