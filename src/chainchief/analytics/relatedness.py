@@ -102,11 +102,14 @@ def extension_candidates(presence_row, phi, *, labels=None, reasons=3, include_s
     if len(names) != x.shape[0]:
         raise ValueError(f"产品名称应有 {x.shape[0]} 个，实为 {len(names)} 个")
     omega = density(x, p, include_self=include_self)
-    present = np.flatnonzero(x > 0)
+    present, missing = np.flatnonzero(x > 0), np.flatnonzero(x <= 0)
+    # For every missing product at once: the present products by φ, highest first, ties in the given order (a
+    # stable sort of −φ keeps the ascending index among equals). Present and missing are disjoint: i ≠ j.
+    near = p[np.ix_(present, missing)]
+    order = np.argsort(-near, axis=0, kind="stable")[:reasons]
     out = []
-    for j in np.flatnonzero(x <= 0):
-        near = sorted((i for i in present if i != j and p[i, j] > 0), key=lambda i: (-p[i, j], i))[:reasons]
-        out.append(Candidate(product=names[j], density=float(omega[j]),
-                             related=[(names[i], float(p[i, j])) for i in near]))
+    for k, j in enumerate(missing):
+        related = [(names[present[r]], float(near[r, k])) for r in order[:, k] if near[r, k] > 0]
+        out.append(Candidate(product=names[j], density=float(omega[j]), related=related))
     out.sort(key=lambda c: (np.isnan(c.density), -c.density if not np.isnan(c.density) else 0.0))
     return out

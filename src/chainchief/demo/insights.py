@@ -1,10 +1,13 @@
 """The demo's 产业分析 data: a small illustrative input–output table of Weifang (8 sectors, six of them mapped to
-the city's chains, two counted as 其他) and illustrative reference totals of 山东省 for 2019 and 2020, so that
-the linkages, location quotients, shift-share and concentration all have figures. Everything here is
-illustrative (示意数据): the table is marked so, the reference totals say so in their source.
+the city's chains, two counted as 其他) and illustrative reference totals of 山东省 for 2019 and 2020, and
+illustrative counts of the enterprises of eight other Shandong cities on the segments of Weifang's chain maps, so
+that the linkages, location quotients, shift-share, concentration and 延链 suggestions all have figures.
+Everything here is illustrative (示意数据): the table is marked so, the reference totals and counts say so in their
+source.
 
 The reference totals are set from the demo's own December figures: each chain's provincial value is chosen so
 that its location quotient is the one listed below, and grows by the listed rate from 2019 to 2020."""
+import random
 from datetime import date
 from decimal import Decimal
 
@@ -14,7 +17,7 @@ from chainchief.chains.models import Chain
 from chainchief.core.models import Region
 from chainchief.demo import data
 from chainchief.insights import services
-from chainchief.insights.models import IOTable, ReferenceTotal
+from chainchief.insights.models import IOTable, ReferenceTotal, SegmentPresence
 from chainchief.monitoring.models import ChainFigure
 
 TITLE = "潍坊市投入产出简表（示意）"
@@ -52,13 +55,31 @@ LQ = [1.8, 1.3, 0.9, 1.5, 1.2, 0.7, 1.6, 0.8, 1.1, 2.0, 0.6, 1.4, 1.0, 0.85, 1.2
 GROWTH = [0.06, 0.12, -0.02, 0.03, 0.04, 0.09, 0.01, 0.05, 0.02, 0.07, -0.04, 0.08, 0.03, 0.00, 0.05]
 
 
+# Other cities of the province whose (illustrative) counts of enterprises per segment make the 延链 matrix; each is
+# strong in the chains listed (most segments held by several enterprises), thin elsewhere.
+PLACES = [("青岛市", ("汽车制造", "新一代信息技术", "食品加工", "高端化工")),
+          ("烟台市", ("高端化工", "食品加工", "汽车制造")),
+          ("淄博市", ("高端化工", "高端铝材", "生物医药")),
+          ("济南市", ("新一代信息技术", "工业母机", "生物医药")),
+          ("临沂市", ("食品加工", "纺织服装", "造纸包装")),
+          ("济宁市", ("动力装备", "智能农机", "纺织服装")),
+          ("东营市", ("高端化工", "海洋化工", "新型储能")),
+          ("聊城市", ("汽车制造", "动力装备", "智能农机"))]
+PRESENCE_SOURCE = "示意数据（演示用，非调查结果）"
+
+
 def is_loaded():
-    return IOTable.objects.filter(region__code=data.CITY[1], title=TITLE).exists()
+    return IOTable.objects.filter(region__code=data.CITY[1], title=TITLE).exists() and \
+        SegmentPresence.objects.filter(region__code=data.CITY[1]).exists()
 
 
 def load(seed=2021, stdout=None):
     city = Region.objects.get(code=data.CITY[1])
     office = get_user_model().objects.get(username="coordinator")
+    if not SegmentPresence.objects.filter(region=city).exists():
+        _presence(office, city, seed)
+    if IOTable.objects.filter(region=city, title=TITLE).exists():
+        return
     chains = {c.name: c for c in Chain.objects.filter(region=city)}
     sectors = [(name, Decimal(x * WAN_PER_YI - sum(row) * WAN_PER_YI), Decimal(x * WAN_PER_YI))
                for (name, _chain, x), row in zip(SECTORS, FLOWS)]
@@ -94,3 +115,23 @@ def _reference_totals(office, city):
         for year, value in ((2019, v2019), (2020, v2020)):
             services.set_reference_total(office, region=city, reference=PROVINCE, year=year, industry=chain.name,
                                          chain=chain, value=value.quantize(Decimal("0.01")), source=SOURCE)
+
+
+def _presence(office, city, seed):
+    """Each place's illustrative count on every segment of the city's chains: 2–14 enterprises on most segments of
+    its strong chains, 0–3 (often none) elsewhere, drawn from a fixed seed."""
+    from chainchief.core import services as core
+    from chainchief.maps.models import Segment
+
+    rng = random.Random(seed)
+    segments = list(Segment.objects.filter(chain__region=city).select_related("chain").order_by("chain__order", "order",
+                                                                                                 "pk"))
+    for place, strong in PLACES:
+        for s in segments:
+            if s.chain.name in strong:
+                n = rng.randint(2, 14) if rng.random() < 0.85 else 0
+            else:
+                n = rng.randint(1, 3) if rng.random() < 0.35 else 0
+            if n:
+                core.create(office, SegmentPresence, {"region": city, "place": place, "segment": s, "enterprises": n,
+                                                      "source": PRESENCE_SOURCE})

@@ -127,3 +127,46 @@ class ReferenceTotal(BaseModel):
             errors["chain"] = _("请选择对应的产业链，或勾选“全部工业合计”。")
         if errors:
             raise ValidationError(errors)
+
+
+class SegmentPresence(BaseModel):
+    """How many enterprises another region (``place``: 青岛市, 烟台市 …) has on a segment of this region's chain map,
+    from a reference table such as a provincial survey of the chains (示意数据 in the demo). With the region's own
+    map (its enterprises placed on the segments) and the maps of its sibling regions held in the platform, these
+    rows make the region × segment matrix that 延链 density is computed from (insights.queries.extension). The
+    region's own row always comes from its map, never from here."""
+
+    region = models.ForeignKey("core.Region", verbose_name=_("区域"), on_delete=models.PROTECT,
+                               related_name="segment_presence")
+    place = models.CharField(_("参照地区"), max_length=32, help_text=_("如 青岛市、烟台市"))
+    segment = models.ForeignKey("maps.Segment", verbose_name=_("环节"), on_delete=models.CASCADE, related_name="+")
+    enterprises = models.PositiveIntegerField(_("企业数（家）"))
+    source = models.CharField(_("来源"), max_length=200, blank=True, help_text=_("如 全省产业链调查；演示数据写“示意数据”"))
+
+    access = Access(kind=REFERENCE, region="region", region_managed=True)
+
+    class Meta:
+        verbose_name = _("参照地区环节企业数")
+        verbose_name_plural = _("参照地区环节企业数")
+        ordering = ["place", "segment"]
+        constraints = [models.UniqueConstraint(fields=["region", "place", "segment"], name="segmentpresence_unique")]
+
+    def __str__(self):
+        return f"{self.place} · {self.segment}"
+
+    def clean(self):
+        errors = {}
+        if self.region_id and (self.place or "").strip() == self.region.name:
+            errors["place"] = _("本地区的企业数取自本地产业链图谱，无须录入。")
+        if self.segment_id and self.region_id:
+            chain_region = self.segment.chain.region
+            node, ok = self.region, False
+            while node is not None:
+                if node.pk == chain_region.pk:
+                    ok = True
+                    break
+                node = node.parent
+            if not ok:
+                errors["segment"] = _("只能对应本区域（或上级区域）产业链的环节。")
+        if errors:
+            raise ValidationError(errors)

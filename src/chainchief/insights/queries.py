@@ -263,3 +263,204 @@ def hhi(chains, period):
         rows.append(HHIRow(chain=c, enterprises=len(v), hhi=h, equivalent=(10000 / h) if h else None,
                            reading=_hhi_reading(h)))
     return rows
+
+
+# --- 延链: segments the region lacks, ranked by density -----------------------------------------------------
+#
+# The matrix: rows are places (the region itself first, then its sibling regions held in the platform, then the
+# places of the imported reference table), columns the segments of every active chain held by the region or a
+# region above it; each cell the number of distinct enterprises of that place placed on that segment of the map.
+#
+# - The region's own row: its enterprises (registered in it or below) placed on each segment.
+# - Sibling regions (same parent): only for the segments of chains held above the region (a provincial chain's
+#   map, shared by its cities). A city's own chain has no segments in another city's map; enterprises from
+#   elsewhere placed on it are its outside suppliers, not that city's presence, and are left out.
+# - SegmentPresence rows held by the region: other places' counts from a reference table (a provincial survey).
+#   A place that is also a sibling in the platform is read from the platform only.
+#
+# Segments no place has (column zero) and places with no enterprise on any segment (row zero) are dropped before
+# RCA. Conventions (analytics.relatedness): a place has a segment when RCA ≥ 1 (exactly 1 counts); proximity
+# φ_ij = C_ij / max(u_i, u_j) with φ_jj = 1; density excludes the segment itself: ω_j = Σ_{i≠j} x_i φ_ij / Σ_{i≠j}
+# φ_ij. The region "lacks" a segment when its RCA < 1 (a segment without local enterprises included); the reasons
+# are its present segments (RCA ≥ 1) of highest φ. Counts are over all enterprises, as the chain map counts them
+# (maps.mapping): every reader sees the same figures; what is listed is limited to the chains and segments the
+# reader may see.
+
+MIN_PLACES = 3  # fewer places than this make proximity meaningless (two places: every φ is 0, ½ or 1)
+
+
+@dataclass
+class Suggestion:
+    segment: object  # maps.Segment
+    stage: str
+    local: int  # the region's enterprises on it
+    rca: float
+    density: float | None
+    related: list  # [(label "chain · segment", φ)], closest first
+
+
+@dataclass
+class ChainExtension:
+    chain: Chain
+    suggestions: list  # Suggestion, densest first
+    present: int  # segments where the region has RCA ≥ 1
+    no_data: list  # segments no place has: no density
+
+
+@dataclass
+class Extension:
+    region: object  # core.Region
+    places: list  # labels of the rows, the region first
+    platform_places: int
+    imported_places: int
+    segments: int  # columns of the matrix
+    sources: list  # distinct sources of the imported rows
+    illustrative: bool
+    chains: list  # ChainExtension, for the chains the reader may see
+    reason: str = ""  # why there is no figure, when there is none
+
+
+def extension_regions(user):
+    """Regions the reader may compute 延链 for: their own and the regions directly below it."""
+    from chainchief.core.models import Region
+
+    if user.region_id is None:
+        return list(Region.objects.restrict(user, VIEW).filter(parent__isnull=True).order_by("order", "pk"))
+    return [user.region, *Region.objects.restrict(user, VIEW).filter(parent_id=user.region_id).order_by("order", "pk")]
+
+
+def presence_matrix(region):
+    """(places, segments, counts, sources): the region × segment matrix described above, before any column or row
+    is dropped. ``counts`` is a float array, row 0 the region; ``segments`` the Segment rows of the columns."""
+    from chainchief.core.models import Region
+    from chainchief.insights.models import SegmentPresence
+    from chainchief.maps.models import Segment, SegmentPlacement
+
+    parents = dict(Region.objects.values_list("pk", "parent_id"))
+    names = dict(Region.objects.values_list("pk", "name"))
+    above = set()
+    node = region.pk
+    while node is not None:
+        above.add(node)
+        node = parents.get(node)
+    segments = list(Segment.objects.filter(chain__region_id__in=above, chain__is_active=True)
+                    .select_related("chain").order_by("chain__order", "chain_id", "order", "pk"))
+    column = {s.pk: k for k, s in enumerate(segments)}
+    shared = {s.pk for s in segments if s.chain.region_id != region.pk}
+    siblings = [pk for pk, parent in parents.items() if parent == region.parent_id and pk != region.pk] \
+        if region.parent_id is not None else []
+    top = {region.pk: region.pk, **{pk: pk for pk in siblings}}
+
+    def place_of(region_id):  # the region or sibling an enterprise's region lies in, else None
+        seen = 0
+        while region_id is not None and region_id not in top and seen < 20:
+            region_id, seen = parents.get(region_id), seen + 1
+        return top.get(region_id)
+
+    cells = {}
+    for seg_id, ent_id, ent_region in (SegmentPlacement.objects.filter(segment_id__in=column)
+                                       .values_list("segment_id", "membership__enterprise_id",
+                                                    "membership__enterprise__region_id").distinct()):
+        where = place_of(ent_region)
+        if where is None or (where != region.pk and seg_id not in shared):
+            continue
+        cells.setdefault(where, {}).setdefault(seg_id, set()).add(ent_id)
+    places = [region.name] + [names[pk] for pk in sorted(s for s in siblings if s in cells)]
+    rows = {region.pk: 0, **{pk: places.index(names[pk]) for pk in siblings if pk in cells}}
+    platform = len(places) - 1
+    imported, sources = {}, set()
+    for place, seg_id, n, source in (SegmentPresence.objects.filter(region=region, segment_id__in=column)
+                                     .values_list("place", "segment_id", "enterprises", "source")):
+        if place in places:
+            continue  # a sibling held in the platform: its map is the figure
+        imported.setdefault(place, {})[seg_id] = n
+        if source:
+            sources.add(source)
+    places += sorted(imported)
+    counts = np.zeros((len(places), len(segments)))
+    for where, by_seg in cells.items():
+        for seg_id, ents in by_seg.items():
+            counts[rows[where], column[seg_id]] = len(ents)
+    for place, by_seg in imported.items():
+        i = places.index(place)
+        for seg_id, n in by_seg.items():
+            counts[i, column[seg_id]] = n
+    return places, segments, counts, sorted(sources), platform
+
+
+def extension(user, region, chains, reasons=3):
+    """延链 suggestions of ``region`` for each of ``chains`` (those the reader may see), see above."""
+    from chainchief.analytics import relatedness
+
+    places, segments, counts, sources, platform = presence_matrix(region)
+    out = Extension(region=region, places=places, platform_places=platform, imported_places=len(places) - 1 - platform,
+                    segments=0, sources=sources, illustrative=any("示意" in s for s in sources), chains=[])
+    keep_cols = counts.sum(axis=0) > 0
+    keep_rows = counts[:, keep_cols].sum(axis=1) > 0
+    if len(places) < MIN_PLACES or keep_rows.sum() < MIN_PLACES:
+        out.reason = _("需要至少 %(n)s 个地区（本地区及其他地区）的环节企业数才能计算关联密度：可导入参照地区各环节企业数，"
+                       "或在上级区域的产业链图谱中放置各地区企业。") % {"n": MIN_PLACES}
+        return out
+    if not keep_rows[0]:
+        out.reason = _("本地区尚无企业放置在产业链图谱的环节上，无法计算。")
+        return out
+    M = counts[np.ix_(keep_rows, keep_cols)]
+    cols = [s for s, k in zip(segments, keep_cols) if k]
+    R = relatedness.rca(M)
+    phi = relatedness.proximity(R)
+    x = relatedness.presence(R)[0]
+    out.segments = len(cols)
+    # A few more reasons than shown, so that some remain after those of chains out of the reader's sight are left out.
+    candidates = relatedness.extension_candidates(x, phi, labels=list(range(len(cols))), reasons=reasons * 5)
+    visible = {c.pk for c in chains}
+    local = counts[0]
+    col_of = {s.pk: k for k, s in enumerate(segments)}
+    stage = {v: str(label) for v, label in _stages()}
+    by_chain = {c.pk: ChainExtension(chain=c, suggestions=[], present=0, no_data=[]) for c in chains}
+    for k, s in enumerate(cols):
+        if s.chain_id in by_chain and x[k]:
+            by_chain[s.chain_id].present += 1
+    for cand in candidates:
+        s = cols[cand.product]
+        if s.chain_id not in by_chain:
+            continue
+        related = [(f"{cols[i].chain.name} · {cols[i].name}", p) for i, p in cand.related
+                   if cols[i].chain_id in visible][:reasons]
+        by_chain[s.chain_id].suggestions.append(Suggestion(
+            segment=s, stage=stage.get(s.stage, s.stage), local=int(local[col_of[s.pk]]), rca=float(R[0, cand.product]),
+            density=None if np.isnan(cand.density) else cand.density, related=related))
+    for s, k in zip(segments, keep_cols):
+        if not k and s.chain_id in by_chain:
+            by_chain[s.chain_id].no_data.append(s)
+    out.chains = [by_chain[c.pk] for c in chains if c.pk in by_chain and c.region_id in _above(region)]
+    return out
+
+
+def _stages():
+    from chainchief.maps.models import Stage
+
+    return Stage.choices
+
+
+def _above(region):
+    return set(region.ancestor_ids()) | {region.pk}
+
+
+# --- Cached reads ----------------------------------------------------------------------------------------------
+#
+# Every figure of the page and the API is kept under the data stamp (core.stamps), as the cockpit's are: the stamp
+# changes with every write to the tables they come from (the input–output tables, sectors, flows, reference totals
+# and reference presence, the chain figures, chains, segments and placements: core.stamps.WATCHED), so no figure
+# older than its data is served. HHI reads the monthly statistics and memberships, which are not watched
+# themselves: every write of them through the application rewrites the chains' ChainFigure rows (monitoring's
+# services, imports and signals call aggregates.refresh), and that changes the stamp. Keys hold what else decides
+# the figure: the reader's view (role, scope, region), the parameters and the language of the readings.
+
+def cached(token, kind, user, parts, compute):
+    from django.utils.translation import get_language
+
+    from chainchief.core import stamps
+    from chainchief.monitoring.report import reader_key
+
+    key = ("insights", kind, *reader_key(user), *map(str, parts), get_language())
+    return stamps.memo(token, key, compute, local=False)

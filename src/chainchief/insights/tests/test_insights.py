@@ -53,16 +53,16 @@ GOOD = [
 
 def test_anonymous_gets_401_and_the_login_page(api, client):
     for path in ("linkages", "location-quotients", "shift-share", "hhi"):
-        assert api().get(f"/api/v1/insights/{path}").status_code == 401
+        assert api().get(f"/api/v1/analytics/{path}").status_code == 401
     r = client.get("/insights/")
     assert r.status_code == 302 and "/login/" in r["Location"]
 
 
 def test_enterprise_user_reads_the_table_but_no_chain_revenue(api, client):
     e = api("enterprise")
-    assert e.get("/api/v1/insights/linkages").status_code == 200  # reference data: everyone in the region
+    assert e.get("/api/v1/analytics/linkages").status_code == 200  # reference data: everyone in the region
     for path in ("location-quotients", "shift-share", "hhi"):
-        r = e.get(f"/api/v1/insights/{path}")
+        r = e.get(f"/api/v1/analytics/{path}")
         assert r.status_code == 403, path
         assert "无权" in r.json()["detail"]
     page = _login(client, "enterprise").get("/insights/").content.decode()
@@ -73,8 +73,8 @@ def test_a_table_of_another_region_is_not_found(api):
     other = Region.objects.create(name="某市", code="379900", level=RegionLevel.CITY)
     table = services.create_table(_user("admin"), region=other, year=2020, title="他市表",
                                   sectors=[("甲", Decimal(50), Decimal(100))], flows=[[Decimal(10)]])
-    assert api("coordinator").get(f"/api/v1/insights/linkages?table={table.pk}").status_code == 404
-    assert api("admin").get(f"/api/v1/insights/linkages?table={table.pk}").status_code == 200
+    assert api("coordinator").get(f"/api/v1/analytics/linkages?table={table.pk}").status_code == 404
+    assert api("admin").get(f"/api/v1/analytics/linkages?table={table.pk}").status_code == 200
 
 
 def test_only_the_chain_office_uploads_and_maps(client):
@@ -187,7 +187,7 @@ def test_linkages_equal_the_figures_worked_by_hand(api):
     table = services.create_table(office, region=p.region, year=2022, title="三部门", sectors=sectors, flows=flows)
     ids = {s.name: s.pk for s in table.sectors.all()}
     services.map_sectors(office, table, {ids["甲"]: p, ids["乙"]: p, ids["丙"]: q})
-    body = api("leader").get(f"/api/v1/insights/linkages?table={table.pk}").json()
+    body = api("leader").get(f"/api/v1/analytics/linkages?table={table.pk}").json()
     assert body["labels"] == ["动力装备", "汽车制造"]
     # Merged by hand: 动力装备 = 甲 + 乙, 汽车制造 = 丙.
     Z = [[10 + 20 + 5 + 15, 30 + 10], [20 + 10, 40]]
@@ -210,7 +210,7 @@ def test_linkages_equal_the_figures_worked_by_hand(api):
 
 
 def test_location_quotients_equal_the_shares_ratio(api):
-    body = api("coordinator").get("/api/v1/insights/location-quotients").json()
+    body = api("coordinator").get("/api/v1/analytics/location-quotients").json()
     assert body["reference"] == "山东省" and body["year"] == 2020
     city = ChainFigure.objects.get(chain__isnull=True, region__code="370700", period=date(2020, 12, 1)).revenue
     total = ReferenceTotal.objects.get(reference="山东省", year=2020, is_total=True).value
@@ -222,7 +222,7 @@ def test_location_quotients_equal_the_shares_ratio(api):
 
 
 def test_shift_share_components_from_the_raw_totals(api):
-    body = api("leader").get("/api/v1/insights/shift-share").json()
+    body = api("leader").get("/api/v1/analytics/shift-share").json()
     assert (body["start_year"], body["end_year"]) == (2019, 2020)
     ref = {(t.year, t.chain_id): float(t.value) for t in ReferenceTotal.objects.filter(reference="山东省")}
     G = ref[(2020, None)] / ref[(2019, None)] - 1
@@ -238,7 +238,7 @@ def test_shift_share_components_from_the_raw_totals(api):
 
 
 def test_hhi_is_the_sum_of_squared_percent_shares(api):
-    body = api("chief").get("/api/v1/insights/hhi?period=2021-06").json()
+    body = api("chief").get("/api/v1/analytics/hhi?period=2021-06").json()
     assert body["period"] == "2021-06"
     item = next(i for i in body["items"] if i["name"] == "动力装备")
     values = [float(v) for v in MonthlyStat.objects.filter(

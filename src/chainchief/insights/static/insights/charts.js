@@ -66,4 +66,7 @@ labels get smaller; the option is rebuilt when the box crosses that width. */
   }
 
   window.ccInsights = function (data) { indices(data); dependency(data); };
+  // The page names what to draw on the script tag (no inline script under the Content Security Policy).
+  const me = document.currentScript;
+  if (me && me.dataset.run) window[me.dataset.run](JSON.parse(document.getElementById(me.dataset.data).textContent));
 })();
