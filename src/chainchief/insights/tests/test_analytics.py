@@ -283,3 +283,24 @@ def test_segment_presence_import():
     assert batch.status == BatchStatus.VALIDATED, batch.errors
     imports.commit(batch, _user("coordinator"))
     assert SegmentPresence.objects.get(place="日照市", segment=seg).enterprises == 7
+
+
+def test_a_changed_mapping_changes_the_cached_page(client):
+    client.force_login(_user("coordinator"))
+    table = IOTable.objects.get(is_illustrative=True)
+    assert "智能农机" not in _figures(client.get("/insights/")).split("cc-dependency-table")[1].split("</table>")[0]
+    farm = table.sectors.get(name="农林牧渔业")
+    services.map_sectors(_user("coordinator"), table, {farm.pk: Chain.objects.get(name="智能农机")})
+    flows = _figures(client.get("/insights/")).split("cc-dependency-table")[1].split("</table>")[0]
+    assert "智能农机" in flows  # the sector's chain is a row of the inter-chain flows now
+
+
+def test_enterprise_page_lists_only_its_chains_for_extension(client):
+    e = _user("enterprise")
+    mine = {c.name for c in Chain.objects.restrict(e, "view").filter(is_active=True)}
+    client.force_login(e)
+    page = client.get("/insights/").content.decode()
+    section = page[page.index('id="cc-extension"'):]
+    start = section.index('name="chain"')
+    select = section[start:section.index("</select>", start)]
+    assert {n for n in Chain.objects.values_list("name", flat=True) if f">{n}<" in select} == mine
