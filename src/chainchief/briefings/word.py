@@ -106,11 +106,11 @@ def _title(doc, text):
 
 
 def _heading(doc, number, text):
-    _paragraph(doc, f"{NUMERALS[number - 1]}、{text}", east_asia=HEI)
+    _paragraph(doc, f"{NUMERALS[number - 1]}、{text}", east_asia=HEI).paragraph_format.keep_with_next = True
 
 
 def _subheading(doc, number, text):
-    _paragraph(doc, f"（{NUMERALS[number - 1]}）{text}", east_asia=KAI)
+    _paragraph(doc, f"（{NUMERALS[number - 1]}）{text}", east_asia=KAI).paragraph_format.keep_with_next = True
 
 
 def _table(doc, header, rows, widths=None, size=TABLE_PT):
@@ -130,17 +130,45 @@ def _table(doc, header, rows, widths=None, size=TABLE_PT):
             if i and len(str(text or "")) < 12:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     if widths:
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths):
-                cell.width = Cm(width)
-    doc.add_paragraph().paragraph_format.space_after = Pt(0)
+        _widths(table, widths)
+    _spacer(doc)
     return table
+
+
+def _widths(table, widths):
+    """Column widths that both Word (the cells') and LibreOffice (the grid's) follow."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = Cm(width)
+
+
+def _spacer(doc, points=6):
+    """A small gap after a table (an empty paragraph at the body's 28 pt would leave a blank line)."""
+    fmt = doc.add_paragraph().paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(points)
+    fmt.space_after = fmt.space_before = Pt(0)
+
+
+def _cell_heading(cell, text, size=9.5):
+    """The heading of a layout cell, in the paragraph a new cell already has (an added one would leave a blank
+    line above it)."""
+    p = cell.paragraphs[0]
+    fmt = p.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(size * 1.6)
+    fmt.space_after = fmt.space_before = Pt(0)
+    _font(p.add_run(text), HEI, size)
 
 
 def _columns(doc, rows=1):
     """A borderless table of two columns, for laying lists side by side."""
     grid = doc.add_table(rows=rows, cols=2)
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(grid, [9.1, 9.1])
     return grid
 
 
@@ -178,7 +206,7 @@ def monthly(texts, content, images):
     _picture(doc, images["trend"])
     _heading(doc, 2, "各产业链运行情况")
     _paragraph(doc, texts["status_sentence"])
-    _table(doc, CHAIN_HEADER, chain_table_rows(content), widths=[1.2, 3.4, 2.6, 1.8, 1.8, 2.2, 1.4])
+    _table(doc, CHAIN_HEADER, chain_table_rows(content), widths=[1.1, 3.3, 2.9, 1.9, 1.9, 2.7, 1.8])
     reasons = [r for r in content["chains"] if r["status"] in ("red", "yellow")]
     for r in reasons:
         _paragraph(doc, f"{r['name']}（{r['status_label']}）：{r['status_reason']}。")
@@ -231,41 +259,40 @@ def chain_page(texts, content, images):
     k = content["kpi"]
     _table(doc, ["累计营业收入（亿元）", "可比同比", "全市排名", "目标进度", "所需年均增速", "状态"],
            [[k["revenue_yi"] or "—", pct(k["yoy_comparable"]), k["rank"] or "—", pct(k["progress"]),
-             pct(k["required_cagr"]), k["status_label"]]], size=10.5)
+             pct(k["required_cagr"]), k["status_label"]]], widths=[3.6, 2.6, 2.6, 2.8, 3.2, 3.2], size=10.5)
     _paragraph(doc, f"状态说明：{k['status_reason']}。", size=9, indent=False)
     _picture(doc, images["trend"], width_mm=150)
     grid = _columns(doc, rows=2)
     left, right = grid.rows[0].cells
     m = content["map"]
-    _paragraph(left, f"产业链图谱：{m['segments']} 个环节，强链 {m['strong']}、弱链 {m['weak']}、缺链 {m['missing']}",
-               size=9.5, indent=False, east_asia=HEI)
+    _cell_heading(left, f"产业链图谱：{m['segments']} 个环节，强链 {m['strong']}、弱链 {m['weak']}、缺链 {m['missing']}")
     gaps = m["gaps"][:LIST_LIMIT]
     if gaps:
         _table(left, ["补短板环节", "判定", "所缺"], [[g["name"], g["strength_label"], g["lacking"]] for g in gaps],
-               widths=[2.4, 1.2, 5.0], size=small)
+               widths=[2.3, 1.2, 5.3], size=small)
         if len(m["gaps"]) > len(gaps):
             _paragraph(left, f"另有 {len(m['gaps']) - len(gaps)} 个补短板环节，见产业链图谱。", size=small, indent=False)
     else:
         _paragraph(left, "各环节均为强链。", size=small, indent=False)
-    _paragraph(right, "重点企业（按累计营业收入）", size=9.5, indent=False, east_asia=HEI)
+    _cell_heading(right, "重点企业（按累计营业收入）")
     if content["top_enterprises"]:
         _table(right, ["企业", "营收（亿元）", "同比"],
                [[e["name"], e["revenue_yi"], pct(e["yoy"])] for e in content["top_enterprises"]],
-               widths=[5.0, 2.0, 1.6], size=small)
+               widths=[5.0, 2.2, 1.6], size=small)
     else:
         _paragraph(right, "本期暂无企业数据。", size=small, indent=False)
     t, r = content["tasks"], content["requests"]
     left, right = grid.rows[1].cells
-    _paragraph(left, f"未完成任务 {t['open']} 项（逾期 {t['overdue']} 项）", size=9.5, indent=False, east_asia=HEI)
+    _cell_heading(left, f"未完成任务 {t['open']} 项（逾期 {t['overdue']} 项）")
     if t["rows"]:
         _table(left, ["任务", "牵头部门", "时限"],
                [[x["title"] + ("（逾期）" if x["overdue"] else ""), x["department"], x["due_on"]] for x in t["rows"]],
-               widths=[4.6, 2.2, 1.8], size=small)
-    _paragraph(right, f"未办结诉求 {r['open']} 件（逾期 {r['overdue']} 件）", size=9.5, indent=False, east_asia=HEI)
+               widths=[4.4, 2.4, 2.0], size=small)
+    _cell_heading(right, f"未办结诉求 {r['open']} 件（逾期 {r['overdue']} 件）")
     if r["rows"]:
         _table(right, ["诉求", "企业", "期限"],
                [[x["title"] + ("（逾期）" if x["overdue"] else ""), x["enterprise"], x["due_on"] or "—"]
-                for x in r["rows"]], widths=[3.8, 3.0, 1.8], size=small)
+                for x in r["rows"]], widths=[3.6, 3.2, 2.0], size=small)
     return _bytes(doc)
 
 

@@ -186,10 +186,15 @@ def test_who_may_generate_and_read_which_issue(as_user):
     def seen(client):
         return {b["id"] for b in client.get("/api/v1/briefings").json()["items"]}
 
+    def chains_seen(client):
+        return {b["chain_id"] for b in client.get("/api/v1/briefings").json()["items"]}
+
     assert seen(coordinator) >= {monthly["id"], own["id"]}
     assert seen(leader) >= {monthly["id"], own["id"]}
-    assert seen(chief) == {own["id"]}  # the city's issue lists every chain's projects: not for one chain's chief
-    assert seen(as_user("dept")) == {own["id"]}  # the lead department of 动力装备
+    # The city's issue lists every chain's projects: not for one chain's chief, nor for its lead department.
+    for client in (chief, as_user("dept")):
+        assert own["id"] in seen(client) and monthly["id"] not in seen(client)
+        assert chains_seen(client) == {power["id"]}
     for name in ("commissioner", "enterprise"):
         client = as_user(name)
         assert seen(client) == set()
@@ -233,14 +238,14 @@ def test_the_command_writes_both_files_and_audits_the_issue(demo_db, briefing_di
 
     call_command("briefing", "--period", PERIOD)
     out = capsys.readouterr().out
-    briefing = Briefing.objects.get()
-    assert briefing.status == "done" and briefing.region.name == "潍坊市"
-    files = sorted(p.suffix for p in briefing_dir.rglob("*.*"))
+    briefing = Briefing.objects.latest("pk")
+    assert briefing.status == "done" and briefing.region.name == "潍坊市" and briefing.period.isoformat() == "2021-06-01"
+    files = sorted(p.suffix for p in (briefing_dir / str(briefing.pk)).iterdir())
     assert files == [".docx", ".pdf"] and str(briefing_dir) in out
     actions = list(AuditEvent.objects.filter(object_id=str(briefing.pk), content_type__model="briefing")
                    .values_list("action", flat=True).order_by("pk"))
     assert actions == ["create", "update"]
-    doc = Document(str(next(briefing_dir.rglob("*.docx"))))
+    doc = Document(str(next((briefing_dir / str(briefing.pk)).glob("*.docx"))))
     assert "动力装备" in doc.element.xml
     with pytest.raises(Exception, match="2021-13|期间"):
         call_command("briefing", "--period", "2021-13")
@@ -278,7 +283,8 @@ def test_a_failed_generation_keeps_its_reason_and_no_file(as_user, briefing_dir,
     assert r.status_code == 201
     item = r.json()
     assert item["status"] == "failed" and "字体库不可用" in item["message"]
-    assert item["docx_url"] is None and not list(briefing_dir.rglob("*.docx"))
+    assert item["docx_url"] is None and not (briefing_dir / str(item["id"])).exists() or \
+        not list((briefing_dir / str(item["id"])).iterdir())
 
 
 def test_the_pages(demo_db, client):
@@ -287,7 +293,9 @@ def test_the_pages(demo_db, client):
     User = get_user_model()
     client.force_login(User.objects.get(username="coordinator"))
     page = client.get("/briefings/")
-    assert page.status_code == 200 and "生成 Word 与 PDF" in page.content.decode() and "暂无通报" in page.content.decode()
+    assert page.status_code == 200 and "生成 Word 与 PDF" in page.content.decode()
+    empty = client.get("/briefings/?q=没有这样的通报")
+    assert "没有符合条件的通报" in empty.content.decode()
     r = client.post("/briefings/new/", {"kind": "chain", "period": PERIOD})
     assert r.status_code == 400 and "产业链一页纸须选择产业链" in r.content.decode()
     r = client.post("/briefings/new/", {"kind": "monthly", "period": PERIOD, "introduction": "导语文字"})
