@@ -3,6 +3,8 @@ import os
 
 import pytest
 
+from chainchief.web.tests.test_browser import wait_until
+
 PASSWORD = "Demo#2026"
 
 
@@ -22,7 +24,7 @@ def test_click_segment_opens_panel(live_server, page, transactional_db, artifact
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.goto(f"{live_server.url}/maps/{chain.pk}/")
-    page.wait_for_function("window.ccMap && window.ccMap.nodes().length > 0")
+    wait_until(page, "window.ccMap && window.ccMap.nodes().length > 0")
 
     # Click the 柴油机 node where the chart drew it.
     box = page.evaluate("""() => {

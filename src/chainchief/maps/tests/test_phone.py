@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from chainchief.web.tests.test_browser import demo_live, log_in  # noqa: F401
+from chainchief.web.tests.test_browser import demo_live, log_in, wait_until  # noqa: F401
 
 LONG = "高性能燃气发动机及其关键零部件系统集成"
 
@@ -50,7 +50,7 @@ def test_chain_map_stacks_on_a_phone(page, demo_live, artifacts):  # noqa: F811
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{base}/maps/{chain.pk}/")
-    page.wait_for_function("window.ccMap && window.ccMap.nodes().length > 0")
+    wait_until(page, "window.ccMap && window.ccMap.nodes().length > 0")
     assert page.evaluate("document.getElementById('cc-map').dataset.layout") == "narrow"
     width = page.evaluate("document.getElementById('cc-map').clientWidth")
     texts = assert_texts_clear(page, width)
@@ -76,7 +76,7 @@ def test_chain_map_stacks_on_a_phone(page, demo_live, artifacts):  # noqa: F811
     # Wider, the stages side by side again; a name cut to its column never runs under its count.
     for w in (640, 1366):
         page.set_viewport_size({"width": w, "height": 900})
-        page.wait_for_function("document.getElementById('cc-map').dataset.layout === 'wide'")
+        wait_until(page, "document.getElementById('cc-map').dataset.layout === 'wide'")
         assert_texts_clear(page, page.evaluate("document.getElementById('cc-map').clientWidth"))
         page.screenshot(path=os.path.join(artifacts, f"chain-map-{w}.png"), full_page=True)
     assert page.evaluate("window.ccMap.chart().getWidth()") == page.evaluate(
@@ -114,7 +114,7 @@ def test_city_overview_names_do_not_overlap(page, demo_live, artifacts):  # noqa
     for width in (1366, 390):
         page.set_viewport_size({"width": width, "height": 900 if width > 800 else 844})
         page.goto(f"{base}/maps/")
-        page.wait_for_function("window.ccOverview && document.querySelector('#cc-overview canvas')")
+        wait_until(page, "window.ccOverview && document.querySelector('#cc-overview canvas')")
         page.wait_for_timeout(300)  # labels are laid out on the first frame
         chains = page.evaluate(OVERVIEW)
         box = page.evaluate("[document.getElementById('cc-overview').clientWidth, "

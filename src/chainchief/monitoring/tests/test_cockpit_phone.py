@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from chainchief.web.tests.test_browser import demo_live, log_in  # noqa: F401
+from chainchief.web.tests.test_browser import demo_live, log_in, wait_until  # noqa: F401
 
 
 @pytest.mark.browser
@@ -14,7 +14,7 @@ def test_cockpit_ranking_and_charts_fit_a_phone(page, demo_live, artifacts):  # 
     log_in(page, base, "leader")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{base}/monitoring/")
-    page.wait_for_function("document.querySelector('#cc-chains canvas') !== null")
+    wait_until(page, "document.querySelector('#cc-chains canvas') !== null")
 
     table = page.locator("#cc-ranking")
     # A chain's name is one line, not one character a line; rows stay short.
@@ -51,7 +51,7 @@ def test_cockpit_ranking_and_charts_fit_a_phone(page, demo_live, artifacts):  # 
 
     # Widened to a desk, the charts go back to their desk layout without a reload.
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.wait_for_function("document.getElementById('cc-chains').dataset.layout === 'wide'")
+    wait_until(page, "document.getElementById('cc-chains').dataset.layout === 'wide'")
     assert option("cc-chains")["xAxis"]["axisLabel"]["rotate"] == 40
     assert table.locator("tbody tr").first.locator("td.cc-name a").bounding_box()["height"] < 1.5 * line
     page.screenshot(path=os.path.join(artifacts, "cockpit-desktop.png"), full_page=True)

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from chainchief.web.tests.test_browser import wait_until
+
 PASSWORD = "Demo#2026"
 
 
@@ -40,7 +42,7 @@ def test_enterprise_user_enters_a_month(page, demo_live, artifacts):
     page.get_by_role("link", name="月度数据").click()
     page.wait_for_url(f"**/monitoring/enterprises/{own}/")
     assert page.locator("#stat-2021-02 th").inner_text() == "1—2月"
-    page.wait_for_function("document.querySelector('#cc-ent-chart canvas') !== null")
+    wait_until(page, "document.querySelector('#cc-ent-chart canvas') !== null")
     assert "Noto Sans CJK SC" in page.evaluate("getComputedStyle(document.body).fontFamily")
     page.screenshot(path=os.path.join(artifacts, "enterprise-figures.png"), full_page=True)
 

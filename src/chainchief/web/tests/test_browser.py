@@ -18,6 +18,27 @@ def demo_live(transactional_db, live_server):
     return live_server
 
 
+def wait_until(page, expression, timeout=10.0):
+    """Waits until ``expression`` is true in the page. Playwright's wait_for_function evaluates its expression with
+    eval() in the page, which the Content Security Policy forbids; page.evaluate goes through the browser's
+    debugging protocol and is not bound by the page's policy."""
+    import time
+
+    from playwright.sync_api import Error
+
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            if page.evaluate(f"() => !!({expression})"):
+                return
+        except Error as e:  # the page is navigating: ask the next one
+            if "context was destroyed" not in str(e) and "navigat" not in str(e):
+                raise
+        if time.monotonic() > end:
+            raise AssertionError(f"not true after {timeout} s: {expression}")
+        page.wait_for_timeout(50)
+
+
 def log_in(page, base, username):
     page.goto(f"{base}/login/")
     page.get_by_label("用户名").fill(username)
