@@ -1,0 +1,3 @@
+from chainchief.core.admin import register_remaining
+
+register_remaining("investment")
