@@ -3,12 +3,13 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError
 from django.http import Http404
-from ninja import NinjaAPI, Schema, Status
+from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.renderers import JSONRenderer
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
+from chainchief.accounts import otp
 from chainchief.accounts.backends import user_for_token
 from chainchief.accounts.models import ApiToken
 from chainchief.audit.models import AuditAction
@@ -120,6 +121,7 @@ def _http_error(request, exc):
 class TokenIn(Schema):
     username: str
     password: str
+    otp: str | None = Field(None, description="两步验证码：已启用两步验证的管理员必填（认证应用中的 6 位数字）")
 
 
 class TokenOut(Schema):
@@ -135,6 +137,11 @@ def issue_token(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:  # django's user_login_failed signal writes the audit row
         return Status(401, {"detail": "用户名或密码错误。"})
+    if otp.is_admin(user) and (otp.confirmed_device(user) is not None or otp.required(user)):
+        if otp.confirmed_device(user) is None:
+            return Status(401, {"detail": "请先在页面上启用两步验证。"})
+        if otp.verify(user, payload.otp) is None:
+            return Status(401, {"detail": "需要两步验证码，或验证码不正确。"})
     row, raw = ApiToken.issue(user)
     record(user, AuditAction.TOKEN, user)
     return Status(200, {"token": raw, "expires_at": row.expires_at.isoformat(), "username": user.username,

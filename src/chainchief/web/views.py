@@ -158,3 +158,72 @@ def commissioner(request):
         "enterprise", "commissioner")[:30]
     return render(request, "web/commissioner.html", {"rows": rows, "visits": visits, "form": form,
                                                      "person": person})
+
+
+def _next_url(request, default="web:home"):
+    from django.urls import reverse
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+        return url
+    return reverse(default)
+
+
+@login_required
+def otp_verify(request):
+    """The second step of an administrator's login: the six-digit code of the TOTP device."""
+    import django_otp
+    from django.shortcuts import redirect
+
+    from chainchief.accounts import otp
+
+    if not otp.is_admin(request.user) or otp.confirmed_device(request.user) is None or request.user.is_verified():
+        return redirect(_next_url(request))
+    error = None
+    if request.method == "POST":
+        device = otp.verify(request.user, request.POST.get("code"))
+        if device is not None:
+            django_otp.login(request, device)
+            return redirect(_next_url(request))
+        error = _("验证码不正确或已使用，请输入认证应用中当前显示的 6 位数字。")
+    return render(request, "web/otp_verify.html", {"error": error, "next": _next_url(request)})
+
+
+@login_required
+def otp_setup(request):
+    """An administrator's two-step verification: enrol a TOTP device (the otpauth URI and the key to type into an
+    authenticator app, then its current code), or remove it with a current code."""
+    import django_otp
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import redirect
+
+    from chainchief.accounts import otp
+    from chainchief.accounts import services as account_services
+
+    user = request.user
+    if not otp.is_admin(user):
+        raise PermissionDenied(_("只有系统管理员可以设置两步验证。"))
+    confirmed = otp.confirmed_device(user)
+    error = None
+    if request.method == "POST":
+        code = request.POST.get("code")
+        if confirmed is None:
+            device = account_services.otp_pending_device(user)
+            if account_services.otp_confirm(user, device, code):
+                django_otp.login(request, device)
+                messages.success(request, _("已启用两步验证：今后登录时需输入认证应用中的验证码。"))
+                return redirect(_next_url(request, "web:otp_setup"))
+            error = _("验证码不正确，请输入认证应用中当前显示的 6 位数字。")
+        elif request.POST.get("action") == "remove" and user.is_verified():
+            if account_services.otp_remove(user, code):
+                messages.success(request, _("已停用两步验证。"))
+                return redirect("web:otp_setup")
+            error = _("验证码不正确，请输入认证应用中当前显示的 6 位数字。")
+    context = {"confirmed": confirmed, "error": error, "required": otp.required(user), "next": _next_url(request, "web:otp_setup")}
+    if confirmed is None:
+        device = account_services.otp_pending_device(user)
+        context.update(device=device, secret=otp.secret(device), uri=device.config_url)
+    return render(request, "web/otp_setup.html", context)
