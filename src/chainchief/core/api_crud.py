@@ -20,6 +20,7 @@ from chainchief.core.permissions import VIEW
 MAX_LIMIT = 1000
 MAX_OFFSET = 2**31
 LISTS = []  # (model, its ListParams subclass) of every list registered by ``crud``: the tests walk them
+LIST_PATHS = {}  # model → the path of its list under the API's root (the permission matrix test walks them)
 
 
 class Page(Schema):
@@ -117,6 +118,7 @@ def crud(
     create_in = create_in or default_create_in
     filter_schema = filters or ListParams
     LISTS.append((model, filter_schema))
+    LIST_PATHS.setdefault(model, path)
     # ``queryset(user)`` when it takes the user (e.g. to restrict what it prefetches), else ``queryset()``.
     takes_user = queryset is not None and len(inspect.signature(queryset).parameters) == 1
     make_qs = queryset or (lambda: model.objects.all())

@@ -1,0 +1,73 @@
+"""schemathesis over /api/v1/openapi.json: requests generated from the schema — valid ones and invalid ones — to
+every read endpoint of the API (every GET but the exports and the docs) and to the creation of chains, enterprises,
+tasks, requests, meetings and supply links, as the chain office on the demo data. No answer may be a server error
+(5xx), and every answer the schema describes must match it. The examples are bounded (SCHEMATHESIS_EXAMPLES, 3 per
+operation and mode by default) so that the suite stays fast; the requests go to the WSGI application inside the
+test's transaction."""
+import os
+import re
+
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.generation.modes import GenerationMode
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+import pytest
+
+CHECKS = [not_a_server_error, response_schema_conformance]
+SETTINGS = settings(max_examples=int(os.environ.get("SCHEMATHESIS_EXAMPLES", "3")), deadline=None, derandomize=True,
+                    database=None, phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+WRITES = r"^/api/v1/(chains|enterprises|tasks|requests|meetings|supply-links)$"
+
+
+@pytest.fixture
+def api_schema(demo_db):
+    from django.core.wsgi import get_wsgi_application
+
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def bearer(demo_db):
+    from chainchief.accounts.models import ApiToken, User
+
+    _row, raw = ApiToken.issue(User.objects.get(username="coordinator"))
+    return {"Authorization": f"Bearer {raw}"}
+
+
+def _run(schema, bearer, method, path_regex=None, exclude=None):
+    """Every operation of ``method`` whose path matches, with its generated cases: (operations, statuses seen,
+    the failures of all of them)."""
+    failures, tried, statuses = [], 0, {}
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if operation.method.upper() != method or (path_regex and not re.search(path_regex, operation.path)):
+            continue
+        if exclude and re.search(exclude, operation.path):
+            continue
+        tried += 1
+
+        @SETTINGS
+        @given(case=operation.as_strategy(GenerationMode.POSITIVE) | operation.as_strategy(GenerationMode.NEGATIVE))
+        def check(case):
+            response = case.call_and_validate(headers=bearer, checks=CHECKS)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+        try:
+            check()
+        except Exception as exc:  # noqa: BLE001  every operation's failure is reported, not only the first
+            failures.append(f"{method} {operation.path}: {str(exc)[:1500]}")
+    return tried, statuses, failures
+
+
+def test_reads(api_schema, bearer):
+    tried, statuses, failures = _run(api_schema, bearer, "GET", exclude=r"/export$|/docs$|/openapi\.json$")
+    assert failures == [], "\n\n".join(failures)
+    assert tried > 50 and sum(statuses.values()) >= tried and statuses.get(200), statuses
+
+
+def test_writes(api_schema, bearer):
+    tried, statuses, failures = _run(api_schema, bearer, "POST", path_regex=WRITES)
+    assert failures == [], "\n\n".join(failures)
+    assert tried == 6 and sum(statuses.values()) >= tried, statuses
