@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, FilterLookup, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from chainchief.briefings import services
+from chainchief.briefings import services, tasks
 from chainchief.briefings.models import BriefingKind, BriefingStatus
 from chainchief.core.api_crud import ListParams, page_schema, paginate, search_in
 
@@ -108,7 +108,7 @@ def briefing_figures(request, pk: int):
 def create_briefing(request, payload: BriefingIn):
     data = payload.dict(exclude_none=True)
     queue = data.pop("queue", None)
-    briefing = services.start(request.auth, data, queue=queue)
+    briefing = tasks.start(request.auth, data, queue=queue)
     return Status(202 if briefing.is_running else 201, services.readable(request.auth).get(pk=briefing.pk))
 
 

@@ -2,8 +2,8 @@
 progress kept on the row so that a page can follow it. Documents are written in Chinese whatever the interface
 language: they are official documents.
 
-``generate`` runs in the request for a city (up to ``BRIEFING_QUEUE_CHAINS`` chains) and in the task worker for
-more (``briefings.tasks``); ``manage.py briefing`` runs it at once.
+``briefings.tasks.start`` prepares an issue and generates it in the request for a city (up to
+``BRIEFING_QUEUE_CHAINS`` chains) or in the task worker for more; ``manage.py briefing`` generates at once.
 """
 import json
 import logging
@@ -27,7 +27,7 @@ from chainchief.core.permissions import VIEW
 log = logging.getLogger(__name__)
 FORMATS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
            "pdf": "application/pdf"}
-TEXT_FIELDS = ("title", "introduction", "doc_number", "number")
+TEXT_FIELDS = ("title", "introduction", "doc_number", "number")  # may differ from the defaults
 
 
 def storage_dir() -> Path:
@@ -235,27 +235,6 @@ def chain_count(briefing):
     if briefing.kind == BriefingKind.CHAIN:
         return 1
     return briefing.region.chains.filter(is_active=True).count()
-
-
-def start(user, data, *, queue=None):
-    """Prepare the issue and generate it — in this process for a city, in the task worker for a province
-    (``queue`` forces one or the other)."""
-    briefing = prepare(user, data)
-    if queue is None:
-        queue = chain_count(briefing) > queue_threshold()
-    if queue:
-        from chainchief.briefings import tasks
-
-        tasks.enqueue(briefing, user)
-        return briefing
-    return generate(briefing, user)
-
-
-def regenerate(user, briefing, data, version=None):
-    """New texts for an issue, and its files made again from today's figures."""
-    texts = {k: v for k, v in data.items() if k in TEXT_FIELDS}
-    briefing = core_services.update(user, briefing, {**texts, "status": BriefingStatus.PENDING}, version=version)
-    return generate(briefing, user)
 
 
 def delete(user, briefing, version=None):

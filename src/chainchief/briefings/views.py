@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chainchief.analytics.periods import Period
-from chainchief.briefings import services
+from chainchief.briefings import services, tasks
 from chainchief.briefings.forms import BriefingForm, may_add_monthly
 from chainchief.briefings.models import Briefing, BriefingKind
 from chainchief.core.api_crud import search_in
@@ -69,7 +69,7 @@ def briefing_create(request):
     form = BriefingForm(request.POST, user=user, periods=_periods(user))
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-        briefing = save_with(form, lambda: services.start(user, data))
+        briefing = save_with(form, lambda: tasks.start(user, data))
         if briefing is not None:
             if briefing.is_done:
                 messages.success(request, _("已生成《%(title)s》。") % {"title": briefing.title})
@@ -123,7 +123,7 @@ def briefing_again(request, pk):
             "title": request.POST.get("title", old.title).strip() or old.title,
             "introduction": request.POST.get("introduction", old.introduction),
             "doc_number": request.POST.get("doc_number", old.doc_number), "number": old.number}
-    briefing = services.start(request.user, data)
+    briefing = tasks.start(request.user, data)
     messages.success(request, _("已重新生成，原文件仍保留。"))
     return redirect("briefings:detail", briefing.pk)
 

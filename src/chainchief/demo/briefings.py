@@ -11,7 +11,7 @@ def is_loaded():
 
 
 def load(seed=2021, stdout=None):
-    from chainchief.briefings import services
+    from chainchief.briefings import tasks
     from chainchief.chains.models import Chain
     from chainchief.monitoring import report
 
@@ -21,8 +21,8 @@ def load(seed=2021, stdout=None):
     if period is None:
         return
     power = Chain.objects.get(name="动力装备", region=coordinator.region)
-    services.start(coordinator, {"period": period}, queue=False)
-    services.start(chief, {"kind": "chain", "chain": power.pk, "period": period}, queue=False)
-    services.start(coordinator, {"period": period.shift(-1)}, queue=True)
+    tasks.start(coordinator, {"period": period}, queue=False)
+    tasks.start(chief, {"kind": "chain", "chain": power.pk, "period": period}, queue=False)
+    tasks.start(coordinator, {"period": period.shift(-1)}, queue=True)
     if stdout:
         stdout.write("demo: briefings — a monthly briefing and a one-pager generated, one queued\n")

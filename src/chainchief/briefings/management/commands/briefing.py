@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Q
 
-from chainchief.briefings import services
+from chainchief.briefings import services, tasks
 from chainchief.briefings.models import BriefingKind, BriefingStatus
 from chainchief.chains.models import Chain
 from chainchief.core.models import Region
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         else:
             data.update(kind=BriefingKind.MONTHLY, region=self._region(options["region"], user))
         try:
-            briefing = services.start(user, data, queue=False)
+            briefing = tasks.start(user, data, queue=False)
         except ValidationError as exc:
             raise CommandError("；".join(f"{k}: {'，'.join(v)}" for k, v in exc.message_dict.items())
                                if hasattr(exc, "error_dict") else "；".join(exc.messages)) from None
