@@ -66,6 +66,10 @@ def sniff(path):
         return "csv"
     if b"\x00" in head or head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"\x1f\x8b")):
         raise FileError("不是 Excel 文件：请上传 .xlsx 或 .csv 文件。")
+    suffix = os.path.splitext(str(path))[1].lower()
+    if suffix in (".xlsx", ".xlsm", ".xls"):  # text under an Excel name: a damaged or renamed file, not a CSV
+        raise FileError(f"文件扩展名为 {suffix}，但内容不是 Excel 工作簿：文件可能已损坏，或是改了扩展名的其他文件。"
+                        "请用 Excel 或 WPS 另存为 .xlsx 后再上传。")
     return "csv"
 
 
