@@ -122,11 +122,14 @@ def load(seed=2021, stdout=None):
 
 def _outside_suppliers():
     """Two suppliers in 江苏省无锡市: outside the city, so their sales count as bought outside."""
-    province, _ = Region.objects.get_or_create(code="320000", defaults={"name": "江苏省", "level": RegionLevel.PROVINCE})
+    # Listed after the demo's own province and city (regions are ordered by ``order``, then code).
+    province, _ = Region.objects.get_or_create(code="320000", defaults={"name": "江苏省", "level": RegionLevel.PROVINCE,
+                                                                        "order": 99})
     wuxi, _ = Region.objects.get_or_create(code="320200", defaults={"name": "无锡市", "level": RegionLevel.CITY,
-                                                                    "parent": province})
+                                                                    "parent": province, "order": 99})
     return [Enterprise.objects.get_or_create(uscc=uscc.with_check_digit(f"91320200MA1WX{n:03d}0"), defaults={
-        "name": name, "region": wuxi, "is_above_scale": True, "is_sample": True})[0]
+        "name": name, "region": wuxi, "is_above_scale": True, "is_sample": True,
+        "description": "样例数据：本市以外的配套企业，用于演示本地配套率。"})[0]
         for n, name in ((1, "无锡外地配套样例一有限公司（样例）"), (2, "无锡外地配套样例二有限公司（样例）"))]
 
 
@@ -142,14 +145,15 @@ def _supply_links(city):
         for year in SUPPLY_YEARS:
             for k, (buyer, role) in enumerate(buyers):
                 base = Decimal(8000 if role == MembershipRole.MASTER else 1500) + 100 * k
+                share_k = share + Decimal(((k % 3) - 1) * 6) / 100  # buyers differ a little: so do segments
                 near = [pk for pk in local if pk != buyer]
                 supplier = near[(k * 7 + year) % len(near)]
                 rows.append(SupplyLink(supplier_id=supplier, customer_id=buyer, chain=chain, year=year,
                                        product=f"{chain.short_name or chain.name}配套件",
-                                       annual_amount=(base * share).quantize(Decimal("0.01")), source="企业填报"))
+                                       annual_amount=(base * share_k).quantize(Decimal("0.01")), source="企业填报"))
                 rows.append(SupplyLink(supplier=outside[k % 2], customer_id=buyer, chain=chain, year=year,
                                        product=f"{chain.short_name or chain.name}外购件",
-                                       annual_amount=(base * (1 - share)).quantize(Decimal("0.01")),
+                                       annual_amount=(base * (1 - share_k)).quantize(Decimal("0.01")),
                                        source="企业填报"))
     SupplyLink.objects.bulk_create(rows)
 

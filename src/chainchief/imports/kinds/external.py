@@ -182,5 +182,5 @@ class ExternalEnterprises(Kind):
         setattr(out, action, getattr(out, action) + 1)
         if len(out.preview) < PREVIEW_ROWS:
             out.preview.append({"row": row, "action": action, "name": ext.name, "uscc": ext.uscc,
-                                "segment": "、".join(s.name for s in ext.segments.all()),
+                                "segments": "、".join(s.name for s in ext.segments.all()),
                                 "revenue": figure_text(ext.revenue)})

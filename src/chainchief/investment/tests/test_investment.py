@@ -482,3 +482,54 @@ def test_only_who_may_add_to_the_catalogue_imports(world):
 
     kind = get("external")
     assert kind.allowed(user("coordinator")) and not kind.allowed(user("chief"))
+
+
+# Import of supply links -----------------------------------------------------------------------------------------
+
+LINK_HEADER = ["供应方", "供应方统一社会信用代码", "采购方", "产品", "年度采购额（亿元）", "年份", "产业链", "来源"]
+
+
+def _import_links(rows, username="coordinator"):
+    from chainchief.imports import services
+    from chainchief.imports.tests.helpers import xlsx
+
+    u = user(username)
+    f = xlsx(rows)
+    return services.run(services.start(u, f, f.name, "supply_links"), u)
+
+
+def test_supply_links_import_commits_rolls_back_and_feeds_the_rate(world):
+    from chainchief.enterprises.models import SupplyLink
+    from chainchief.imports import services
+    from chainchief.imports.models import BatchStatus
+    from chainchief.investment import supply
+
+    supplier, buyer = world.chem_enterprise, world.power_member
+    rows = [LINK_HEADER, [supplier.name, supplier.uscc, buyer.name, "导入测试曲轴", "0.5", 2030, "动力装备", "企业填报"],
+            ["", supplier.uscc, buyer.uscc, "导入测试连杆", "0.02", 2030, "", ""]]  # 亿元: 200 万元
+    batch = _import_links(rows)
+    assert batch.status == BatchStatus.VALIDATED, batch.errors
+    assert batch.preview[0]["supplier"] == supplier.name and batch.preview[0]["amount"]
+    batch = services.commit(batch, user("coordinator"))
+    assert batch.status == BatchStatus.COMMITTED, batch.errors
+    link = SupplyLink.objects.get(product="导入测试曲轴")
+    assert (link.supplier, link.customer, link.annual_amount, link.chain) == (supplier, buyer, D("5000.00"), world.power)
+    assert supply.chain_rate(world.power, 2030).total == D("5200.00")
+    services.rollback(batch, user("coordinator"))
+    assert not SupplyLink.objects.filter(product__startswith="导入测试").exists()
+
+
+def test_a_bad_supply_link_row_names_the_column_and_why(world):
+    from chainchief.imports.models import BatchStatus
+
+    rows = [LINK_HEADER, [world.chem_enterprise.name, "", "不存在的企业", "轴承", "1", 2030, "", ""],
+            [world.chem_enterprise.name, "", world.chem_enterprise.name, "轴承", "1", 2030, "", ""]]
+    batch = _import_links(rows)
+    assert batch.status != BatchStatus.COMMITTED
+    errors = {(e["row"], e["column"][:1]): e["message"] for e in batch.errors}
+    assert "未找到采购方企业“不存在的企业”" in errors[(2, "C")]
+    assert errors[(3, "C")] == "供应方与采购方不能是同一家企业。"
+    # A chief does not see 高端化工's enterprises: the same supplier is unknown to it.
+    chief = _import_links([LINK_HEADER, [world.chem_enterprise.name, "", world.power_member.name, "轴承", "1", 2030,
+                                         "", ""]], "chief")
+    assert any("未找到供应方企业" in e["message"] for e in chief.errors)
