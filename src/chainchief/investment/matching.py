@@ -10,6 +10,7 @@ again, and the BM25 statistics are recomputed from the kept word lists. Scores a
 each word, the capabilities holding it and how often), so a search touches only the capabilities that share a
 word with the need — the same scores ``BM25Okapi.get_scores`` gives, without a pass over every document.
 """
+import logging
 import re
 import threading
 
@@ -43,6 +44,8 @@ def add_words(words):
 def tokens(text):
     """The words of ``text`` that count for matching, in order, repeats kept (BM25 counts them)."""
     import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # not the dictionary's loading messages on every process's first use
 
     out = []
     for word in jieba.lcut_for_search(text or ""):
