@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     ADMIN = "admin", _("系统管理员")
     COORDINATOR = "coordinator", _("链长办")
+    PROVINCE = "province", _("省链长办")
     LEADER = "leader", _("市领导")
     CHIEF = "chief", _("链长")
     DEPT = "dept", _("牵头部门")

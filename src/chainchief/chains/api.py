@@ -6,6 +6,7 @@ from ninja import FilterLookup, Router, Schema
 
 from chainchief.chains import queries, services
 from chainchief.chains.models import (
+    ChainLink,
     Chain, ChainDepartment, ChainRole, ChainTier, ChainWorkItem, WorkModel, WorkModelItem, WorkStatus,
 )
 from chainchief.core.api_crud import ListParams, crud
@@ -201,3 +202,20 @@ def set_checklist_item(request, pk: int, item_id: int, payload: ChecklistIn):
     chain = get_object_or_404(Chain.objects.select_related("region").restrict(request.auth, VIEW), pk=pk)
     item = get_object_or_404(WorkModelItem, pk=item_id)
     return services.set_work_item(request.auth, chain, item, **payload.dict())
+
+
+class ChainLinkOut(Schema):
+    id: int
+    chain_id: int
+    parent_id: int
+    note: str
+    version: int
+
+
+class ChainLinkFilters(ListParams):
+    chain: Annotated[int | None, FilterLookup("chain_id")] = None
+    parent: Annotated[int | None, FilterLookup("parent_id")] = None
+
+
+crud(router, ChainLink, out=ChainLinkOut, name="ChainLink", path="/chain-links", tags=["产业链"],
+     fields=["chain", "parent", "note"], filters=ChainLinkFilters)

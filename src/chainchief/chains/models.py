@@ -180,3 +180,32 @@ class ChainWorkItem(BaseModel):
 
     def __str__(self):
         return f"{self.chain} · {self.item}：{self.get_status_display()}"
+
+
+class ChainLink(BaseModel):
+    """A city's chain serving a provincial chain (a chain of a higher region): the province's roll-ups are read
+    through these links from the cities' own figures and maps, never copied. A city chain may serve several
+    provincial chains. The links belong to the provincial chain: its region's office and its own staff keep
+    them; a city's users, who see only their city, do not see them."""
+
+    chain = models.ForeignKey(Chain, verbose_name=_("本级产业链"), on_delete=models.CASCADE, related_name="links_up")
+    parent = models.ForeignKey(Chain, verbose_name=_("上级产业链"), on_delete=models.CASCADE,
+                               related_name="links_down", help_text=_("省级（或上级区域）的产业链"))
+    note = models.CharField(_("说明"), max_length=200, blank=True, help_text=_("如：对应其中的整车与零部件环节"))
+
+    access = Access(kind=CHAIN, region="parent__region", chain="parent")
+
+    class Meta:
+        verbose_name = _("上级产业链归属")
+        verbose_name_plural = _("上级产业链归属")
+        ordering = ["parent", "chain"]
+        constraints = [models.UniqueConstraint(fields=["chain", "parent"], name="chainlink_unique")]
+
+    def __str__(self):
+        return f"{self.chain} → {self.parent}"
+
+    def clean(self):
+        if self.chain_id and self.parent_id:
+            above = set(self.chain.region.ancestor_ids()) - {self.chain.region_id}
+            if self.parent.region_id not in above:
+                raise ValidationError({"parent": _("上级产业链须属于本产业链所在区域的上级区域。")})

@@ -11,6 +11,7 @@ REFERENCE = "reference"  # regions, departments, people, tiers, work models: sha
 CHAIN = "chain"  # chains and what hangs off a chain: visible in the region, edited by its own staff
 ENTERPRISE = "enterprise"  # enterprises and their data: commercially sensitive
 AGGREGATE = "aggregate"  # figures summed over many enterprises (chain and city totals): officials only
+REPORT = "report"  # documents compiled for officials from a chain's or a city's figures and its enterprises' rows
 AUDIT = "audit"  # the change log
 
 

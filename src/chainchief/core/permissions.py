@@ -14,10 +14,11 @@ from chainchief.core.registry import registry
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 ACTIONS = (VIEW, ADD, CHANGE, DELETE)
 
-# Scope names: ALL (everything), REGION (the user's region and below), CHAINS (the user's chains),
+# Scope names: ALL (everything), REGION (the user's region and below), OWN_REGION (the user's region itself, not
+# the regions below it: a province's office edits provincial rows, not a city's), CHAINS (the user's chains),
 # ENTERPRISES (the user's enterprises). A missing entry means: nothing. Which role has which scope on which
 # kind of data is the accounts app's table (``accounts.rules``), registered in ``core.registry``.
-ALL, REGION, CHAINS, ENTERPRISES = "all", "region", "chains", "enterprises"
+ALL, REGION, OWN_REGION, CHAINS, ENTERPRISES = "all", "region", "own_region", "chains", "enterprises"
 
 
 def region_wide(user):
@@ -90,6 +91,10 @@ def _scope_q(user, model, action):
         if access.region is None:
             return Q()
         return _any(access.region, s.regions) if s.regions else None
+    if scope == OWN_REGION:
+        if access.region is None or not getattr(user, "region_id", None):
+            return None
+        return _any(access.region, [user.region_id])
     if scope == CHAINS:
         if access.chain:
             return _any(access.chain, s.chains)

@@ -1,0 +1,121 @@
+"""A provincial chain rolled up from the city chains that serve it: its figures are the sum of the cities' own
+(never copied), each city's share and location quotient; who reads the roll-up and who keeps the links; a
+province's office reads every city and writes only provincial rows."""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from chainchief.testing import JsonClient, as_user, world  # noqa: F401
+
+PERIOD = "2021-06"
+
+
+@pytest.fixture
+def province(world):
+    """高端装备 of 山东省, served by 潍坊's 动力装备 and by a 济南 chain of two enterprises with figures; the
+    province's office (省链长办) and 济南's chain office."""
+    from django.contrib.auth import get_user_model
+
+    from chainchief.accounts.models import ApiToken
+    from chainchief.accounts.roles import Role
+    from chainchief.chains.models import Chain, ChainLink
+    from chainchief.enterprises.models import Membership
+    from chainchief.monitoring import aggregates
+    from chainchief.monitoring.models import MonthlyStat
+
+    User = get_user_model()
+    parent = Chain.objects.create(name="高端装备", region=world.province, order=1)
+    jinan = Chain.objects.create(name="济南装备", region=world.other_city, order=1)
+    for ent in (world.other, world.other2):
+        Membership.objects.create(chain=jinan, enterprise=ent)
+    figures = {(world.other, 2021): 3000, (world.other, 2020): 2000, (world.other2, 2021): 1000}
+    for (ent, year), revenue in figures.items():
+        MonthlyStat.objects.create(enterprise=ent, period=date(year, 6, 1), revenue=Decimal(revenue),
+                                   gross_output=0, profit=0, tax=0, rd_spend=0)
+    aggregates.refresh()
+    ChainLink.objects.create(chain=world.power, parent=parent, note="整机与关键零部件")
+    ChainLink.objects.create(chain=jinan, parent=parent)
+    office = User.objects.create(username="sd_office", role=Role.PROVINCE, region=world.province)
+    jinan_office = User.objects.create(username="jn_office", role=Role.COORDINATOR, region=world.other_city)
+    world.parent, world.jinan = parent, jinan
+    world.office = JsonClient(ApiToken.issue(office)[1])
+    world.jinan_office = JsonClient(ApiToken.issue(jinan_office)[1])
+    return world
+
+
+def _figure(chain=None, region=None, period=date(2021, 6, 1)):
+    from chainchief.monitoring.models import ChainFigure
+
+    if chain is not None:
+        return ChainFigure.objects.get(chain=chain, period=period)
+    return ChainFigure.objects.get(region=region, chain__isnull=True, period=period)
+
+
+def test_the_rollup_is_the_sum_of_the_cities_own_figures(province, as_user):
+    admin = as_user("admin")
+    r = admin.get(f"/api/v1/province/chains/{province.parent.pk}?period={PERIOD}")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    chains = {c["chain_id"]: c for c in admin.get(f"/api/v1/monitoring/chains?period={PERIOD}").json()["items"]}
+    power, jinan = chains[province.power.pk], chains[province.jinan.pk]
+    assert Decimal(jinan["ytd_revenue"]) == Decimal("4000")  # 3,000 + 1,000 as entered above
+    assert Decimal(body["revenue"]) == Decimal(power["ytd_revenue"]) + Decimal(jinan["ytd_revenue"])
+    # Comparable growth over the summed comparable bases: 济南's only comparable enterprise went 2,000 → 3,000.
+    p = _figure(province.power)
+    expected = float((p.comparable_current + Decimal(3000)) / (p.comparable_previous + Decimal(2000))) - 1
+    assert body["yoy_comparable"] == pytest.approx(expected)
+    cities = {c["chain_id"]: c for c in body["cities"]}
+    assert {c["region"] for c in body["cities"]} == {"潍坊市", "济南市"}
+    assert cities[province.jinan.pk]["yoy_comparable"] == pytest.approx(0.5)
+    assert cities[province.jinan.pk]["share"] == pytest.approx(4000 / float(body["revenue"]))
+    assert cities[province.power.pk]["note"] == "整机与关键零部件"
+    # LQ = (chain ÷ city total) ÷ (roll-up ÷ province total); 济南's total is its two enterprises' 4,000.
+    province_total = _figure(region=province.province).revenue
+    assert Decimal(body["province_total"]) == province_total
+    lq = (4000 / 4000) / (float(body["revenue"]) / float(province_total))
+    assert cities[province.jinan.pk]["lq"] == pytest.approx(lq)
+    listed = admin.get(f"/api/v1/province/chains?period={PERIOD}").json()
+    assert [c["chain_id"] for c in listed] == [province.parent.pk]
+
+
+def test_who_reads_the_rollup(province, as_user):
+    assert as_user(None).get("/api/v1/province/chains").status_code == 401
+    assert as_user("enterprise").get("/api/v1/province/chains").status_code == 403
+    office = province.office.get(f"/api/v1/province/chains/{province.parent.pk}?period={PERIOD}")
+    assert office.status_code == 200 and len(office.json()["cities"]) == 2
+    # A city's users see only their city: not the provincial chain, nor its links.
+    for client in (as_user("coordinator"), province.jinan_office):
+        assert client.get("/api/v1/province/chains").json() == []
+        assert client.get(f"/api/v1/province/chains/{province.parent.pk}").status_code == 404
+        assert client.get("/api/v1/chain-links").json()["count"] == 0
+    jinan_chains = {c["name"] for c in province.jinan_office.get("/api/v1/chains?limit=100").json()["items"]}
+    assert jinan_chains == {"济南装备"}
+
+
+def test_the_province_office_reads_every_city_and_writes_only_provincial_rows(province, as_user):
+    office = province.office
+    names = {c["name"] for c in office.get("/api/v1/chains?limit=200").json()["items"]}
+    assert {"高端装备", "动力装备", "济南装备"} <= names
+    assert office.get(f"/api/v1/enterprises/{province.other.pk}").status_code == 200  # reads a city's enterprise
+    r = office.patch(f"/api/v1/chains/{province.parent.pk}", {"description": "省级产业链"})
+    assert r.status_code == 200, r.content
+    assert office.patch(f"/api/v1/chains/{province.power.pk}", {"description": "改市级链"}).status_code == 403
+    assert office.patch(f"/api/v1/enterprises/{province.other.pk}", {"name": "改名"}).status_code == 403
+    r = office.post("/api/v1/chains", {"name": "省级新链", "region": province.province.pk})
+    assert r.status_code == 201, r.content
+    assert office.post("/api/v1/chains", {"name": "市级新链", "region": province.city.pk}).status_code == 403
+    # The province's office keeps the links of its chains; a city's office cannot make one.
+    r = office.post("/api/v1/chain-links", {"chain": province.auto.pk, "parent": province.parent.pk})
+    assert r.status_code == 201, r.content
+    r = as_user("coordinator").post("/api/v1/chain-links", {"chain": province.chem.pk, "parent": province.parent.pk})
+    assert r.status_code in (400, 403)
+
+
+def test_a_link_points_only_up(province, as_user):
+    admin = as_user("admin")
+    r = admin.post("/api/v1/chain-links", {"chain": province.jinan.pk, "parent": province.power.pk})
+    assert r.status_code == 400
+    assert "上级区域" in r.json()["errors"]["parent"][0]
+    r = admin.post("/api/v1/chain-links", {"chain": province.parent.pk, "parent": province.parent.pk})
+    assert r.status_code == 400
