@@ -14,7 +14,7 @@ from chainchief.core import stamps
 from chainchief.core.api_crud import ListParams, crud
 from chainchief.core.permissions import VIEW
 from chainchief.enterprises.models import Enterprise
-from chainchief.monitoring import report, rollup, services
+from chainchief.monitoring import report, services
 from chainchief.monitoring.models import ChainFigure, ChainTarget, MonthlyStat
 
 router = Router(tags=["运行监测"])
@@ -231,60 +231,3 @@ class TargetFilters(ListParams):
 crud(router, ChainTarget, out=TargetOut, name="ChainTarget", path="/monitoring/targets", tags=["运行监测"],
      fields=["chain", "year", "revenue", "note"], filters=TargetFilters)
 
-
-class CityChainOut(Schema):
-    chain_id: int
-    chain: str
-    region_id: int
-    region: str
-    note: str
-    revenue: Decimal | None  # 万元, YTD
-    yoy_comparable: float | None
-    yoy_simple: float | None
-    reporters: int
-    above_scale: int
-    share: float | None  # of the roll-up
-    lq: float | None  # (chain ÷ city total) ÷ (roll-up ÷ province total)
-
-
-class RollupOut(Schema):
-    chain_id: int
-    name: str
-    region_id: int
-    region: str
-    period: str
-    revenue: Decimal | None  # 万元, YTD, summed over the linked city chains
-    yoy_comparable: float | None
-    reporters: int
-    above_scale: int
-    members: int
-    province_total: Decimal | None  # 万元, the province's above-scale total
-    cities: list[CityChainOut]
-
-
-def _rollup_period(user, period):
-    report.check_may_read(user)
-    return services.parse_period(period) if period else report.latest_period(user)
-
-
-@router.get("/province/chains", response=list[RollupOut], summary="上级产业链汇总（由各市产业链数据汇总）")
-def province_chains(request, period: str | None = None):
-    user = request.auth
-    p = _rollup_period(user, period)
-    if p is None:
-        return []
-    parents = list(rollup.provincial_chains(user))
-    figures = rollup.rollups(user, parents, p)
-    return [figures[c.pk] for c in parents]
-
-
-@router.get("/province/chains/{int:pk}", response=RollupOut, summary="上级产业链汇总与各市对比")
-def province_chain(request, pk: int, period: str | None = None):
-    user = request.auth
-    p = _rollup_period(user, period)
-    parent = get_object_or_404(rollup.provincial_chains(user), pk=pk)
-    if p is None:
-        return {"chain_id": parent.pk, "name": parent.name, "region_id": parent.region_id,
-                "region": parent.region.name, "period": "", "revenue": None, "yoy_comparable": None,
-                "reporters": 0, "above_scale": 0, "members": 0, "province_total": None, "cities": []}
-    return rollup.rollup(user, parent, p)

@@ -119,3 +119,48 @@ def test_a_link_points_only_up(province, as_user):
     assert "上级区域" in r.json()["errors"]["parent"][0]
     r = admin.post("/api/v1/chain-links", {"chain": province.parent.pk, "parent": province.parent.pk})
     assert r.status_code == 400
+
+
+def test_the_provincial_map_shows_which_city_holds_which_segment(province, as_user):
+    from chainchief.maps.models import LinkKind, Segment, SegmentLink
+
+    held = Segment.objects.filter(chain=province.power, placements__isnull=False).distinct().order_by("pk")[:2]
+    named, linked = held[0], held[1]
+    Segment.objects.create(chain=province.parent, name=named.name, stage=named.stage, order=1)
+    renamed = Segment.objects.create(chain=province.parent, name="关键零部件（省）", stage=linked.stage, order=2)
+    SegmentLink.objects.create(source=linked, target=renamed, kind=LinkKind.SAME)
+    Segment.objects.create(chain=province.parent, name="氢燃料电池电堆", stage="upstream", order=3)
+    office = province.office
+    body = office.get(f"/api/v1/province/chains/{province.parent.pk}/map").json()
+    by_name = {s["name"]: s for s in body["segments"]}
+    assert by_name[named.name]["held_by"] == ["潍坊市"] and not by_name[named.name]["missing"]
+    assert by_name["关键零部件（省）"]["held_by"] == ["潍坊市"]  # through the 同一环节 link, not the name
+    assert by_name["氢燃料电池电堆"]["missing"] and body["missing"] == ["氢燃料电池电堆"]
+    weifang = next(c for c in body["cities"] if c["region"] == "潍坊市")
+    cell = weifang["cells"][str(by_name["关键零部件（省）"]["id"])]
+    assert cell["name"] == linked.name and cell["enterprises"] > 0
+    assert weifang["held"] == 2 and named.name not in weifang["unmatched"]
+    jinan = next(c for c in body["cities"] if c["region"] == "济南市")
+    assert jinan["cells"] == {} and jinan["held"] == 0
+    # The comparison counts each city's held segments of the provincial map.
+    cities = {c["region"]: c for c in office.get(f"/api/v1/province/chains/{province.parent.pk}?period={PERIOD}")
+              .json()["cities"]}
+    assert cities["潍坊市"]["segments_held"] == 2 and cities["潍坊市"]["segments_total"] == 3
+    assert cities["济南市"]["segments_held"] == 0
+
+
+def test_the_pages(province, client):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="sd_office"))
+    page = client.get("/province/")
+    assert page.status_code == 200 and "高端装备" in page.content.decode()
+    page = client.get(f"/province/chains/{province.parent.pk}/?period={PERIOD}")
+    html = page.content.decode()
+    assert page.status_code == 200 and "各市对比" in html and "济南市 · 济南装备" in html
+    assert client.get(f"/province/chains/{province.parent.pk}/?period=2021-13").status_code == 200
+    client.force_login(get_user_model().objects.get(username="coordinator"))
+    assert client.get(f"/province/chains/{province.parent.pk}/").status_code == 404
+    assert "暂无由各市产业链服务的上级产业链" in client.get("/province/").content.decode()
+    client.force_login(get_user_model().objects.get(username="enterprise"))
+    assert client.get("/province/").status_code == 403
