@@ -41,11 +41,27 @@ def add_words(words):
             _extra_words.add(word)
 
 
+_domain = {"loaded": False}
+
+
+def _domain_words():
+    """The maps' key products as jieba words, once per process, before the first text is cut (so that a need and
+    the capabilities it is matched against are cut alike)."""
+    if _domain["loaded"]:
+        return
+    _domain["loaded"] = True
+    from chainchief.maps.models import Segment
+
+    add_words(w for products in Segment.objects.values_list("key_products", flat=True)
+              for w in re.split(r"[、,，;；\s]+", products or ""))
+
+
 def tokens(text):
     """The words of ``text`` that count for matching, in order, repeats kept (BM25 counts them)."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)  # not the dictionary's loading messages on every process's first use
+    _domain_words()
 
     out = []
     for word in jieba.lcut_for_search(text or ""):
@@ -136,7 +152,6 @@ class CapabilityIndex:
         self.pending = set()  # ids saved or deleted in this process since the last refresh
         self.index = Index([], [])
         self.builds = 0  # rebuilds, for the tests and the benchmark
-        self._words_added = False
 
     @staticmethod
     def _fingerprint():
@@ -150,11 +165,12 @@ class CapabilityIndex:
     def _read(self, qs):
         from chainchief.investment.models import PostStatus
 
-        for pk, ent, status, title, text in qs.values_list("pk", "enterprise_id", "status", "title",
-                                                             "text").iterator(chunk_size=5000):
+        for pk, ent, status, title, text, terms in qs.values_list(
+                "pk", "enterprise_id", "status", "title", "text", "terms").iterator(chunk_size=5000):
             self.known.add(pk)
             if status == PostStatus.OPEN:
-                self.words[pk] = (ent, tokens(f"{title}\n{text}"))
+                # The words kept with the row when it was saved; cut again only for rows written around save().
+                self.words[pk] = (ent, terms.split() if terms else tokens(f"{title}\n{text}"))
             else:
                 self.words.pop(pk, None)
 
@@ -167,12 +183,6 @@ class CapabilityIndex:
         if fingerprint == self.fingerprint and not self.pending:
             return self
         with _lock:
-            if not self._words_added:
-                from chainchief.maps.models import Segment
-
-                add_words(w for products in Segment.objects.values_list("key_products", flat=True)
-                          for w in re.split(r"[、,，;；\s]+", products or ""))
-                self._words_added = True
             pending, self.pending = self.pending, set()
             if self.seen_at is not None:
                 for pk in pending:  # deleted ones are not read again

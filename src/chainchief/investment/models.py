@@ -271,6 +271,9 @@ class Capability(_Post):
 
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("供应企业"), on_delete=models.CASCADE,
                                    related_name="capabilities")
+    # The words matching counts (investment.matching.tokens), kept with the row so that an index is built without
+    # cutting every text again.
+    terms = models.TextField(_("检索词"), blank=True, editable=False)
 
     access = Access(kind=ENTERPRISE, region="enterprise__region", enterprise="enterprise",
                     self_service=("add", "change"), service=("add", "change"))
@@ -281,6 +284,14 @@ class Capability(_Post):
         verbose_name_plural = _("供应能力")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["updated_at"], name="capability_updated")]
+
+    def save(self, *args, **kwargs):
+        from chainchief.investment.matching import tokens
+
+        self.terms = " ".join(tokens(self.document))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "terms"}
+        super().save(*args, **kwargs)
 
 
 class Outcome(models.TextChoices):

@@ -281,6 +281,7 @@ def test_matching_finds_the_insulator_maker_not_the_textile_firm(world):
     insulator = _post(Capability, world.chem_enterprise, "电瓷绝缘子", "专业生产棒形支柱绝缘子、悬式瓷绝缘子，用于变电站")
     textile = _post(Capability, world.chem_enterprise2, "纺织面料", "生产精梳棉纱线、纺织面料，年产 3000 万米")
     need = _post(Need, world.power_member, "采购绝缘子", "需要采购变电站用支柱绝缘子 5000 支")
+    assert "绝缘子" in insulator.terms.split() and "面料" in textile.terms.split()  # kept with the row
     found = matching.match(user("coordinator"), need, k=20)
     caps = [m["capability"] for m in found]
     assert caps[0] == insulator and textile not in caps
