@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := chainchief.settings
 
-.PHONY: run test install deps npm static migrate demo browser clean bench worker
+.PHONY: run test install deps npm static migrate demo browser pdf-deps clean bench worker
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +28,9 @@ migrate: deps
 	$(PY) manage.py migrate --noinput --verbosity 0
 
 demo: migrate
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo $(DEMO_ARGS)
 
-install: static demo
+install: static pdf-deps demo
 
 run: install
 	@echo "Chain Chief on http://127.0.0.1:$(PORT)/ (accounts: see README, password Demo#2026)"
@@ -46,7 +46,14 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) \
 	  || echo "could not install chromium: browser tests will be skipped"; }
 
-test: deps static browser
+# What the briefings' PDF files need from Debian: Pango for WeasyPrint, a CJK font, poppler's pdffonts/pdftoppm.
+pdf-deps:
+	@{ command -v pdffonts >/dev/null && ldconfig -p | grep -q libpangoft2 && fc-list | grep -qi "Noto Serif CJK"; } \
+	  || { echo "Installing Pango, CJK fonts and poppler for the briefings' PDF files (apt)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+	   fonts-noto-cjk poppler-utils) || echo "could not install Pango/poppler: PDF briefings will fail"; }
+
+test: deps static browser pdf-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:
@@ -72,6 +79,8 @@ bench: deps
 	DATABASE_URL=$(BENCH_URL) $(PY) bench/chain_map.py
 	DATABASE_URL=$(BENCH_URL) $(PY) bench/requests.py
 	DATABASE_URL=$(BENCH_URL) $(PY) bench/ledger.py
+	DATABASE_URL=$(BENCH_URL) $(PY) bench/investment.py
 	DATABASE_URL=$(BENCH_URL) $(PY) bench/analytics.py
+	DATABASE_URL=$(BENCH_URL) $(PY) bench/briefings.py
 	DATABASE_URL=$(BENCH_URL) $(PY) bench/imports.py
 	DATABASE_URL=$(BENCH_URL) $(PY) bench/load.py

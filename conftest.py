@@ -2,10 +2,13 @@
 Playwright pointed at Debian's Chromium."""
 import os
 import shutil
+import tempfile
 
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + Playwright's sync API
+# The demo's briefings are generated when the demo is loaded: their files go to a folder of the test run, not var/.
+os.environ.setdefault("BRIEFING_DIR", tempfile.mkdtemp(prefix="chainchief-briefings-"))
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -164,6 +164,9 @@ def _mount():
         api.add_router("", router)
     api.add_router("", "chainchief.maps.api.router")
     api.add_router("", "chainchief.insights.api.router")
+    api.add_router("", "chainchief.briefings.api.router")
+    api.add_router("", "chainchief.province.api.router")
+    api.add_router("", "chainchief.investment.api.router")
     api.add_router("", "chainchief.imports.api.router")
     api.add_router("", "chainchief.attachments.api.router")
 

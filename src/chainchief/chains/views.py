@@ -47,6 +47,12 @@ def _checklist(chain, user=None):
                   "missing": missing}
 
 
+def _panels(request, chain):
+    from chainchief.core.registry import registry
+
+    return registry.panels(request, chain, "chain")
+
+
 @login_required
 def detail(request, pk):
     chain = _chain(request.user, pk)
@@ -70,6 +76,7 @@ def detail(request, pk):
         "member_total": sum(len(g["members"]) for g in groups),
         "can_change": can(request.user, CHANGE, chain),
         "ChainRoleKind": ChainRoleKind,
+        "panels": _panels(request, chain),  # cards of the apps above (the local supply rate)
     })
 
 

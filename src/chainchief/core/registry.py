@@ -13,6 +13,7 @@ in its ``AppConfig.ready()``, as NetBox's registry does:
 - ``enterprises``: where chains and enterprises meet (``memberships``): a chain's staff reach the enterprises
   of their chains, an enterprise user its enterprise's chains;
 - ``audit``: how a change is written to the change log (``audit``);
+- ``investment``: cards on a chain's page and map (``chain_panels``: the local supply rate);
 - ``chains``, ``maps``, ``work``: the evidence of a chain's work-model items (``evidence_sources``): each
   source answers, for a user and a chain, which rows prove which topic ("plan" → the chain's plans …).
 
@@ -33,6 +34,7 @@ class Registry:
         self._memberships = None  # callable(field, **filters) → a values() queryset of memberships
         self._audit = None  # an object with record(user, action, obj, before=, after=, object_repr=) and snapshot(obj)
         self.evidence_sources = []  # [callable(user, chain) → {topic: [(label, url)]}]
+        self.chain_panels = []  # [callable(request, chain, place) → HTML or None]: cards on a chain's pages
 
     # Permission facts (accounts).
     def set_rules(self, rules, *, self_service, region_wide_roles, department_roles=(), service_roles=None):
@@ -75,6 +77,16 @@ class Registry:
             for topic, links in source(user, chain).items():
                 out.setdefault(topic, []).extend(links)
         return out
+
+    # Cards an app above shows on a chain's pages ("chain": the chain's page, "map": its map), e.g. the local
+    # supply rate (investment): the page's app asks for them without importing the app that draws them.
+    def add_chain_panel(self, source):
+        if source not in self.chain_panels:
+            self.chain_panels.append(source)
+
+    def panels(self, request, chain, place):
+        """The HTML of every registered card for ``place`` of ``chain`` (sources answering None are left out)."""
+        return [html for source in self.chain_panels if (html := source(request, chain, place))]
 
     # The change log (audit).
     def set_audit(self, audit):

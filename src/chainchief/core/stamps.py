@@ -41,6 +41,9 @@ WATCHED = (
     "accounts.User", "accounts.ApiToken", "core.Region", "core.Person", "chains.ChainTier", "chains.Chain", "chains.ChainRole", "chains.ChainDepartment",
     "accounts.User.chains", "accounts.User.enterprises", "enterprises.CommissionerAssignment",
     "monitoring.ChainFigure", "monitoring.ChainTarget", "monitoring.MonitoringSettings",
+    # the insights figures: input–output tables, reference totals and presence, and the chain maps (延链)
+    "insights.IOTable", "insights.IOSector", "insights.IOFlow", "insights.ReferenceTotal", "insights.SegmentPresence",
+    "maps.Segment", "maps.SegmentPlacement",
 )
 # Columns whose updates alone change nothing cached: a bearer token's last use is written while it is used, a
 # user's last login at every sign-in (which would otherwise clear every cached value each morning).

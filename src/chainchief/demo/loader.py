@@ -12,7 +12,8 @@ from chainchief.chains.models import (
 )
 from chainchief.core import uscc
 from chainchief.core.models import Department, Person, Region, RegionLevel
-from chainchief.demo import data, insights, ledger, service
+from chainchief.demo import briefings, data, insights, investment, ledger, service
+from chainchief.demo import province as provinces
 from chainchief.enterprises.models import (
     Enterprise, Membership, MembershipRole, Qualification, QualificationKind, QualificationLevel,
 )
@@ -30,8 +31,9 @@ def is_loaded():
 
 
 @transaction.atomic
-def load(seed=2021, stdout=None):
-    """Load every part of the demo that is not there yet. Returns True when anything was added."""
+def load(seed=2021, stdout=None, province=False):
+    """Load every part of the demo that is not there yet. Returns True when anything was added. ``province``:
+    also 山东省's provincial chains and two more cities (``demo.province``), for the province's pages."""
     added = False
     if not is_loaded():
         _load_base(seed, stdout)
@@ -48,6 +50,15 @@ def load(seed=2021, stdout=None):
         added = True
     if not insights.is_loaded():
         insights.load(seed, stdout)
+        added = True
+    if not investment.is_loaded():
+        investment.load(seed, stdout)
+        added = True
+    if province and not provinces.is_loaded():
+        provinces.load(seed, stdout)
+        added = True
+    if not briefings.is_loaded():
+        briefings.load(seed, stdout)
         added = True
     return added
 

@@ -6,7 +6,8 @@ valid USCCs, memberships and segment placements, 36 months of YTD figures (1.8M 
 plans for 2021 and 2022), 210 coordination meetings (6 per chain) with 630 decisions and their supervised tasks,
 350 key projects (10 per chain) with 4,200 months of investment, and 20,000 enterprise requests (0.4 per
 enterprise) at every step of their workflow; city and small scale in proportion. Chains get a lead department
-and the province a "1+N 清单" work model; each city gets service commissioners.
+and the province a "1+N 清单" work model; each city gets service commissioners; 50,000 supply capabilities (one
+per enterprise) and 2,000 needs in Chinese for the matching benchmark.
 
 On PostgreSQL the bulk rows go in with COPY; elsewhere with bulk_create. Meant for a fresh database (after
 migrate): it refuses one that already holds 山东省 or its cities. ``top_up`` (``gen_synthetic --top-up``) adds to
@@ -328,15 +329,15 @@ def add_missing(region, seed=7, out=None):
 
 # The parts, in the order they are made (plans before the tasks that carry them out); what each adds is counted
 # under its key, and under the extra keys it names.
-PARTS = ("plans", "supply_links", "tasks", "requests", "meetings", "projects")
-EXTRA = {"meetings": ("decisions",), "projects": ("project_months",)}
+PARTS = ("plans", "supply_links", "tasks", "requests", "meetings", "projects", "capabilities")
+EXTRA = {"meetings": ("decisions",), "projects": ("project_months",), "capabilities": ("needs",)}
 
 
 def _add_missing(province, seed, out, t0):
     _reference(province)
     ctx = _context(province)
     make = {"plans": _plans, "supply_links": _supply_links, "tasks": _tasks, "requests": _requests,
-            "meetings": _meetings, "projects": _projects}
+            "meetings": _meetings, "projects": _projects, "capabilities": _capabilities}
     added = {k: 0 for key in PARTS for k in (key, *EXTRA.get(key, ()))}
     for key in PARTS:
         if not _present(key, ctx):
@@ -359,7 +360,11 @@ def _present(key, ctx):
         have = Plan.objects.filter(chain_id__in=chains, year__in=PLAN_YEARS).count()
         return have == len(chains) * len(PLAN_YEARS)
     if key == "supply_links":
-        return SupplyLink.objects.exists()
+        return SupplyLink.objects.count() >= LINKS_PER_ENTERPRISE * len(ctx.enterprises) / 2
+    if key == "capabilities":
+        from chainchief.investment.models import Capability
+
+        return Capability.objects.count() >= CAPABILITIES_PER_ENTERPRISE * len(ctx.enterprises) / 2
     if key == "requests":
         return Request.objects.count() >= REQUESTS_PER_ENTERPRISE * len(ctx.enterprises) / 2
     if key == "tasks":
@@ -510,6 +515,50 @@ def _supply_links(rng, ctx):
         rows.append((supplier, customer, chain, product, amount, year, rng.choice(LINK_SOURCES), ""))
     return _write(SupplyLink, ["supplier_id", "customer_id", "chain_id", "product", "annual_amount", "year",
                                "source", "note"], rows)
+
+
+CAPABILITIES_PER_ENTERPRISE = 1  # province: 50,000 supply capabilities for matching
+NEEDS_PER_ENTERPRISE = 0.04  # province: 2,000 needs
+MATCH_WORDS = ["曲轴", "连杆", "缸体", "缸盖", "齿轮", "轴承", "活塞", "喷油器", "涡轮增压器", "传感器", "线束", "电控单元",
+               "变速箱", "液压阀", "密封件", "紧固件", "弹簧", "铸件", "锻件", "冲压件", "注塑件", "压铸件", "钣金件",
+               "电机", "减速器", "控制器", "电池包", "电芯", "隔膜", "电解液", "正极材料", "负极材料", "绝缘子", "电缆",
+               "变压器", "开关柜", "光学镜头", "扬声器", "麦克风", "芯片", "电路板", "显示屏", "触摸屏", "结构件",
+               "纺织面料", "纱线", "染料", "助剂", "树脂", "橡胶", "轮胎", "钢材", "铝型材", "铜材", "玻璃", "陶瓷",
+               "包装纸", "纸箱", "塑料薄膜", "涂料", "胶粘剂", "催化剂", "溶剂", "添加剂", "饲料", "面粉", "食用油",
+               "原料药", "医疗器械", "试剂", "导管", "数控系统", "伺服驱动", "刀具", "夹具", "模具", "工业软件"]
+MATCH_PROCESSES = ["锻造", "铸造", "机加工", "热处理", "表面处理", "焊接", "装配", "检测", "注塑", "冲压", "研发设计",
+                   "精密加工", "喷涂", "电镀", "封装测试", "来料加工", "定制开发"]
+
+
+def _capabilities(rng, ctx):
+    """A supply capability per enterprise (and a need per 25), in Chinese, from a product vocabulary, for the
+    matching benchmark: each names two to four products, one or two processes and a capacity."""
+    from chainchief.investment.matching import tokens
+    from chainchief.investment.models import Capability, Need
+
+    short = {c.pk: c.short_name or c.name for c in ctx.chains}
+
+    def text(ent):
+        products = rng.sample(MATCH_WORDS, rng.randint(2, 4))
+        chains = ctx.members.get(ent) or []
+        chain = rng.choice(chains) if chains else None
+        title = f"{short[chain] if chain else ''}{products[0]}"
+        body = (f"主要生产{'、'.join(products)}，具备{'、'.join(rng.sample(MATCH_PROCESSES, rng.randint(1, 2)))}能力，"
+                f"年产能约 {rng.randint(1, 500)} 万件，可为{short[chain] if chain else '本地'}企业配套。")
+        return chain, title, body
+
+    rows = []
+    for pk, _region in ctx.enterprises[:int(CAPABILITIES_PER_ENTERPRISE * len(ctx.enterprises))]:
+        chain, title, body = text(pk)
+        rows.append((pk, chain, title[:100], body, "open", " ".join(tokens(f"{title[:100]}\n{body}"))))
+    made = _write(Capability, ["enterprise_id", "chain_id", "title", "text", "status", "terms"], rows)
+    needs = []
+    for pk, _region in rng.sample(ctx.enterprises, int(NEEDS_PER_ENTERPRISE * len(ctx.enterprises))):
+        chain, title, body = text(pk)
+        needs.append((pk, chain, f"采购{title}"[:100], body.replace("主要生产", "需要采购").replace("可为", "用于"),
+                      "open", None))
+    return {"capabilities": made, "needs": _write(Need, ["enterprise_id", "chain_id", "title", "text", "status",
+                                                          "amount"], needs)}
 
 
 STATUS_WEIGHTS = (("done", 10), ("in_progress", 7), ("not_started", 3))

@@ -83,6 +83,12 @@ PREVIEW_LABELS = {
     "year": gettext_lazy("计划年度"),
     "project_stage": gettext_lazy("项目阶段"),
     "annual_plan": gettext_lazy("年度计划投资（万元）"),
+    "supplier": gettext_lazy("供应方"),
+    "customer": gettext_lazy("采购方"),
+    "product": gettext_lazy("产品"),
+    "link_year": gettext_lazy("年份"),
+    "amount": gettext_lazy("年度采购额（万元）"),
+    "segments": gettext_lazy("可补环节"),
 }
 
 

@@ -286,7 +286,7 @@ class Capability(_Post):
         indexes = [models.Index(fields=["updated_at"], name="capability_updated")]
 
     def save(self, *args, **kwargs):
-        from chainchief.investment.matching import tokens
+        from chainchief.investment.words import tokens
 
         self.terms = " ".join(tokens(self.document))
         if kwargs.get("update_fields") is not None:

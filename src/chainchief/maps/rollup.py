@@ -10,15 +10,35 @@ from django.db.models import Q
 from chainchief.chains.models import ChainLink
 from chainchief.core.permissions import VIEW
 from chainchief.maps import mapping
-from chainchief.maps.models import LinkKind, SegmentLink, Strength
+from chainchief.maps.models import LinkKind, Segment, SegmentLink, Stage, Strength
+
+
+def _outline(chain):
+    """The chain's segments in map order (stage, then the tree depth first) with their depth: the provincial map's
+    rows. Its own verdicts are not needed: what it holds is the cities'."""
+    stage_order = {stage: i for i, stage in enumerate(Stage.values)}
+    labels = dict(Stage.choices)
+    segments = list(Segment.objects.filter(chain=chain).order_by("order", "id").values("id", "name", "stage", "parent_id"))
+    children = {}
+    for seg in segments:
+        children.setdefault(seg["parent_id"], []).append(seg)
+    out = []
+
+    def walk(seg, depth):
+        out.append({**seg, "depth": depth, "stage_label": str(labels[seg["stage"]])})
+        for child in children.get(seg["id"], ()):
+            walk(child, depth + 1)
+
+    for root in sorted(children.get(None, ()), key=lambda s: stage_order[s["stage"]]):
+        walk(root, 0)
+    return out
 
 
 def rollup_map(user, parent):
     links = list(ChainLink.objects.restrict(user, VIEW).filter(parent=parent, chain__is_active=True)
                  .select_related("chain__region").order_by("chain__region__order", "chain__region_id", "chain__order"))
     city_chains = [link.chain for link in links]
-    tree = mapping.build_map(parent, user, with_enterprises=False)
-    segments = mapping.flatten(tree)
+    segments = _outline(parent)
     same = {}
     for source, target, s_chain, t_chain in (
             SegmentLink.objects.filter(kind=LinkKind.SAME)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from chainchief.chains.models import Chain
 from chainchief.core.permissions import CHANGE, VIEW, can
+from chainchief.core.registry import registry
 from chainchief.core.services import Conflict
 from chainchief.enterprises.models import Membership
 from chainchief.maps import mapping, services as map_services
@@ -47,6 +48,7 @@ def chain_map(request, pk):
         "selected": _int(request.GET.get("segment")),
         "api_url": reverse("api:chain_map", args=[chain.pk]),
         "panel_url": reverse("chainmap:panel", args=[chain.pk, 0]).replace("/0/", "/{id}/"),
+        "panels": registry.panels(request, chain, "map"),  # cards of the apps above (the local supply rate)
     })
 
 

@@ -166,6 +166,17 @@ def city_figures(user, region, period):
     )
 
 
+def ytd_series(user, region, years, chain=None):
+    """{year: [YTD revenue 万元 of January … December, None where not reported]} of the region's total (or of
+    ``chain``): the trend of the cockpit, the chain page and the briefings."""
+    filters = {"chain": chain} if chain is not None else {"region": region, "chain__isnull": True}
+    out = {}
+    for period, revenue in (ChainFigure.objects.restrict(user, VIEW).filter(period__year__in=list(years), **filters)
+                            .order_by("period").values_list("period", "revenue")):
+        out.setdefault(period.year, [None] * 12)[period.month - 1] = revenue
+    return out
+
+
 def chain_rows(user, period, chains=None, *, with_series=True):
     """One ChainRow per chain the user may see, ranked by YTD revenue."""
     chains = list(chains if chains is not None else

@@ -89,15 +89,10 @@ def cockpit(request):
     for r in rows:
         lights[r.status.status] += 1
     # Trend: the city's YTD by month for this year and last, in 亿元.
-    city_series = {}
-    if user.region_id:
-        for f in ChainFigure.objects.restrict(user, VIEW).filter(
-                region=user.region, chain__isnull=True,
-                period__year__in=[period.year, period.year - 1]).order_by("period"):
-            city_series.setdefault(f.period.year, {})[f.period.month] = _yi(f.revenue)
+    city_series = report.ytd_series(user, user.region, [period.year - 1, period.year]) if user.region_id else {}
     chart = {
         "months": _month_names(), "labels": _chart_labels(),
-        "years": {str(y): [s.get(m) for m in range(1, 13)] for y, s in sorted(city_series.items())},
+        "years": {str(y): [_yi(v) for v in s] for y, s in sorted(city_series.items())},
         "chains": [{"name": r.chain.name, "revenue": _yi(r.revenue), "growth": r.yoy_comparable,
                     "progress": r.progress, "status": r.status.status} for r in rows],
         "tiers": [{"name": k, "value": round(v["revenue"], 2)} for k, v in by_tier.items()],

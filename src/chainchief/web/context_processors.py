@@ -11,6 +11,7 @@ def navigation(request):
     from chainchief.accounts.notifications import unread_count
     from chainchief.appeals.models import Request
     from chainchief.audit.models import AuditEvent
+    from chainchief.briefings.models import Briefing
     from chainchief.imports import registry as import_kinds
     from chainchief.monitoring.models import ChainFigure
 
@@ -23,6 +24,9 @@ def navigation(request):
             "can_work": user.role != "enterprise",
             "unread": unread_count(user),
             "can_cockpit": may(user, VIEW, ChainFigure),
+            "can_brief": may(user, VIEW, Briefing),
+            # Chains of a higher region that this user's view includes, served by cities' chains (the province).
+            "can_province": Chain.objects.restrict(user, VIEW).filter(links_down__isnull=False).exists(),
             "can_import": any(kind.allowed(user) for kind in import_kinds.kinds().values()),
             "can_add_chain": may(user, ADD, Chain),
             "can_add_tier": may(user, ADD, ChainTier),

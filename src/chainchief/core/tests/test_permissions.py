@@ -27,7 +27,9 @@ def demo(demo_db):
     def members(*names):
         return set(Membership.objects.filter(chain__name__in=names).values_list("enterprise_id", flat=True))
 
-    return {"chains": chains, "members": members, "all_enterprises": _ids(Enterprise.objects.all())}
+    # The demo also holds two suppliers outside the city (江苏省无锡市): the city's readers do not see them.
+    return {"chains": chains, "members": members, "all_enterprises": _ids(Enterprise.objects.all()),
+            "city_enterprises": _ids(Enterprise.objects.filter(region__code__startswith="3707"))}
 
 
 def test_anonymous_and_inactive_see_nothing(demo):
@@ -50,8 +52,8 @@ def test_enterprise_view_per_role(demo):
     members = demo["members"]
     expected = {
         "admin": demo["all_enterprises"],
-        "coordinator": demo["all_enterprises"],
-        "leader": demo["all_enterprises"],
+        "coordinator": demo["city_enterprises"],
+        "leader": demo["city_enterprises"],
         "chief": members("动力装备"),
         "dept": members("动力装备", "汽车制造"),
         "commissioner": _ids(Enterprise.objects.filter(scoped_users__username="commissioner")),

@@ -18,7 +18,7 @@ def test_a_fact_nobody_registered_is_a_configuration_error():
 
 def test_the_apps_registered_their_facts_at_start():
     assert set(registry.rules) == set(Role)  # accounts: every role has its rules
-    assert registry.region_wide_roles == {Role.ADMIN, Role.COORDINATOR}
+    assert registry.region_wide_roles == {Role.ADMIN, Role.COORDINATOR, Role.PROVINCE}
     assert registry.scope_sources["chains"]  # chains: a chief's and a lead department's chains
     from chainchief.audit import services
 

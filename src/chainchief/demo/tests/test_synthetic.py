@@ -91,11 +91,13 @@ def test_links_tasks_and_requests_in_proportion(demo_db):
             "projects": KeyProject.objects.count(), "project_months": ProjectMonth.objects.count()}
     assert demo["tasks"] and demo["meetings"] and demo["projects"]
     demo_tasks = list(Task.objects.values_list("pk", flat=True))
+    demo_links = SupplyLink.objects.count()  # the demo's own, for its local supply rates
     added = synthetic.add_missing(_province(), seed=7)
     assert added == {"plans": 2 * chains, "supply_links": 6 * enterprises, "tasks": 40 * chains,
                      "requests": round(0.4 * enterprises), "meetings": 6 * chains, "decisions": 18 * chains,
-                     "projects": 10 * chains, "project_months": 120 * chains}
-    assert SupplyLink.objects.count() == added["supply_links"]
+                     "projects": 10 * chains, "project_months": 120 * chains, "capabilities": enterprises,
+                     "needs": int(0.04 * enterprises)}
+    assert SupplyLink.objects.count() - demo_links == added["supply_links"]
     assert Task.objects.count() - demo["tasks"] == added["tasks"] + added["decisions"]  # a task per decision
     for key, model in (("requests", Request), ("plans", Plan), ("meetings", Meeting), ("decisions", Decision),
                        ("projects", KeyProject), ("project_months", ProjectMonth)):
@@ -144,9 +146,10 @@ def test_same_seed_same_rows_other_seed_other_rows(demo_db):
 def test_top_up_refuses_a_database_without_a_synthetic_province(demo_db):
     from chainchief.enterprises.models import SupplyLink
 
+    before = SupplyLink.objects.count()  # the demo's own links
     with pytest.raises(RuntimeError, match="gen_synthetic"):
         synthetic.top_up()  # the demo's 山东省 is not a generated one
-    assert not SupplyLink.objects.exists()
+    assert SupplyLink.objects.count() == before
 
 
 def _manage(db_url, *args):
@@ -162,9 +165,11 @@ def test_gen_synthetic_small_in_a_fresh_database(tmp_path):
     assert run.returncode == 0, run.stderr
     last = run.stdout.strip().splitlines()[-1]
     assert last == ("enterprises=1000, monthly_rows=12000, chains=5, segments=60, plans=10, supply_links=6000, "
-                    "tasks=200, requests=400, meetings=30, decisions=90, projects=50, project_months=600"), run.stdout
+                    "tasks=200, requests=400, meetings=30, decisions=90, projects=50, project_months=600, capabilities=1000, "
+                    "needs=40"), run.stdout
     top_up = _manage(url, "gen_synthetic", "--top-up")
     assert top_up.returncode == 0 and top_up.stdout.strip().endswith(
-        "plans=0, supply_links=0, tasks=0, requests=0, meetings=0, decisions=0, projects=0, project_months=0")
+        "plans=0, supply_links=0, tasks=0, requests=0, meetings=0, decisions=0, projects=0, project_months=0, "
+        "capabilities=0, needs=0")
     again = _manage(url, "gen_synthetic", "--scale", "small")
     assert again.returncode != 0 and "--top-up" in again.stderr

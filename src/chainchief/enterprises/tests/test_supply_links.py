@@ -19,6 +19,7 @@ def links(world):
     from chainchief.enterprises.models import SupplyLink
 
     w = world
+    SupplyLink.objects.all().delete()  # these six are the only links (the demo's own are set aside)
 
     def make(supplier, customer, product, chain=None, amount="100"):
         return SupplyLink.objects.create(supplier=supplier, customer=customer, chain=chain, product=product,

@@ -1,4 +1,4 @@
-"""The registry of import kinds: the six kinds in their order, the batch's choices read from it, an unknown
+"""The registry of import kinds: the ten kinds in their order, the batch's choices read from it, an unknown
 kind answered in Chinese, a key taken twice refused."""
 import pytest
 from django.core.exceptions import ImproperlyConfigured, ValidationError
@@ -11,14 +11,17 @@ from chainchief.imports.models import ImportBatch
 
 def test_the_kinds_in_the_order_users_see_them():
     assert list(registry.kinds()) == ["enterprises", "monthly_stats", "segments", "placements", "tasks",
-                                      "key_projects"]
+                                      "key_projects", "reference_totals", "segment_presence", "external",
+                                      "supply_links"]
     assert registry.get("enterprises").label == "企业名录"
 
 
 def test_the_batch_kind_choices_are_the_registered_kinds():
     assert ImportBatch._meta.get_field("kind").choices == [
         ("enterprises", "企业名录"), ("monthly_stats", "月度统计"), ("segments", "产业链环节"), ("placements", "环节企业"),
-        ("tasks", "任务"), ("key_projects", "重点项目")]
+        ("tasks", "任务"), ("key_projects", "重点项目"), ("reference_totals", "参照总量"),
+        ("segment_presence", "参照地区环节企业数"), ("external", "招商目标企业库"),
+        ("supply_links", "供应关系")]
 
 
 def test_an_unknown_kind_is_a_validation_error_naming_the_known_ones():

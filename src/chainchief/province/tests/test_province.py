@@ -13,7 +13,7 @@ PERIOD = "2021-06"
 
 @pytest.fixture
 def province(world):
-    """高端装备 of 山东省, served by 潍坊's 动力装备 and by a 济南 chain of two enterprises with figures; the
+    """智能装备 of 山东省, served by 潍坊's 动力装备 and by a 济南 chain of two enterprises with figures; the
     province's office (省链长办) and 济南's chain office."""
     from django.contrib.auth import get_user_model
 
@@ -25,7 +25,7 @@ def province(world):
     from chainchief.monitoring.models import MonthlyStat
 
     User = get_user_model()
-    parent = Chain.objects.create(name="高端装备", region=world.province, order=1)
+    parent = Chain.objects.create(name="智能装备", region=world.province, order=9)
     jinan = Chain.objects.create(name="济南装备", region=world.other_city, order=1)
     for ent in (world.other, world.other2):
         Membership.objects.create(chain=jinan, enterprise=ent)
@@ -76,7 +76,8 @@ def test_the_rollup_is_the_sum_of_the_cities_own_figures(province, as_user):
     lq = (4000 / 4000) / (float(body["revenue"]) / float(province_total))
     assert cities[province.jinan.pk]["lq"] == pytest.approx(lq)
     listed = admin.get(f"/api/v1/province/chains?period={PERIOD}").json()
-    assert [c["chain_id"] for c in listed] == [province.parent.pk]
+    assert province.parent.pk in [c["chain_id"] for c in listed]
+    assert province.jinan.pk not in [c["chain_id"] for c in listed]  # a city chain is not a provincial one
 
 
 def test_who_reads_the_rollup(province, as_user):
@@ -96,7 +97,7 @@ def test_who_reads_the_rollup(province, as_user):
 def test_the_province_office_reads_every_city_and_writes_only_provincial_rows(province, as_user):
     office = province.office
     names = {c["name"] for c in office.get("/api/v1/chains?limit=200").json()["items"]}
-    assert {"高端装备", "动力装备", "济南装备"} <= names
+    assert {"智能装备", "动力装备", "济南装备"} <= names
     assert office.get(f"/api/v1/enterprises/{province.other.pk}").status_code == 200  # reads a city's enterprise
     r = office.patch(f"/api/v1/chains/{province.parent.pk}", {"description": "省级产业链"})
     assert r.status_code == 200, r.content
@@ -154,7 +155,7 @@ def test_the_pages(province, client):
 
     client.force_login(get_user_model().objects.get(username="sd_office"))
     page = client.get("/province/")
-    assert page.status_code == 200 and "高端装备" in page.content.decode()
+    assert page.status_code == 200 and "智能装备" in page.content.decode()
     page = client.get(f"/province/chains/{province.parent.pk}/?period={PERIOD}")
     html = page.content.decode()
     assert page.status_code == 200 and "各市对比" in html and "济南市 · 济南装备" in html
@@ -164,3 +165,23 @@ def test_the_pages(province, client):
     assert "暂无由各市产业链服务的上级产业链" in client.get("/province/").content.decode()
     client.force_login(get_user_model().objects.get(username="enterprise"))
     assert client.get("/province/").status_code == 403
+
+
+def test_the_demo_province_rolls_up_three_cities(as_user):
+    """The demo's 山东省 (``load_demo --province``): three provincial chains served by 潍坊, 青岛 and 烟台; 青岛's
+    office sees only 青岛."""
+    from chainchief.demo import province as demo_province
+
+    demo_province.load()
+    office, qingdao, admin = as_user("province"), as_user("qingdao"), as_user("admin")
+    listed = {c["name"]: c for c in office.get("/api/v1/province/chains?period=2021-06").json()}
+    assert set(listed) == {"高端装备", "现代化工", "现代食品"}
+    chem = listed["现代化工"]
+    assert {c["region"] for c in chem["cities"]} == {"潍坊市", "青岛市", "烟台市"}
+    city_figures = {c["chain_id"]: c for c in admin.get("/api/v1/monitoring/chains?period=2021-06").json()["items"]}
+    assert Decimal(chem["revenue"]) == sum(Decimal(city_figures[c["chain_id"]]["ytd_revenue"]) for c in chem["cities"])
+    qingdao_chains = qingdao.get("/api/v1/chains?limit=100").json()["items"]
+    assert {c["name"] for c in qingdao_chains} == {"轨道交通装备", "橡胶化工"}
+    assert qingdao.get("/api/v1/province/chains").json() == []
+    chem_map = office.get(f"/api/v1/province/chains/{chem['chain_id']}/map").json()
+    assert "氢能" in chem_map["missing"]
