@@ -28,6 +28,21 @@ def api_schema(demo_db):
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """schemathesis calls the WSGI application itself, not through Django's test client: the end of each request
+    would close the database connection (close_old_connections), and with it the test's transaction on
+    PostgreSQL. Django's test client disconnects the same handlers while it runs a request."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def bearer(demo_db):
     from chainchief.accounts.models import ApiToken, User
