@@ -133,3 +133,13 @@ class World:
 @pytest.fixture
 def world(demo_db):
     return World()
+
+
+def browser_login(page, base, username, password="Demo#2026"):
+    """Sign a Playwright page in as a demo account through the login form (cookies of an earlier account cleared)."""
+    page.context.clear_cookies()
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")

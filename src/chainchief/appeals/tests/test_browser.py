@@ -4,16 +4,7 @@ import os
 
 import pytest
 
-PASSWORD = "Demo#2026"
-
-
-def _login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+from chainchief.testing import browser_login
 
 
 def _step(page, action, fill=None):
@@ -43,7 +34,7 @@ def test_file_answer_and_rate(live_server, page, transactional_db, artifacts, se
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.set_viewport_size({"width": 390, "height": 844})
-    _login(page, base, "enterprise")
+    browser_login(page, base, "enterprise")
     page.goto(f"{base}/requests/new/")
     page.select_option("select[name=category]", label="用工招聘")
     page.select_option("select[name=urgency]", label="紧急")
@@ -64,20 +55,20 @@ def test_file_answer_and_rate(live_server, page, transactional_db, artifacts, se
     assert "用工需求表.pdf" in page.inner_text("#attachments")
 
     page.set_viewport_size({"width": 1366, "height": 900})
-    _login(page, base, "coordinator")
+    browser_login(page, base, "coordinator")
     page.goto(url)
     _step(page, "accept")
     assert page.inner_text("#request-status") == "已受理"
     _step(page, "assign", {"select[name='assign-department']": "市工业和信息化局"})
     assert page.inner_text("#request-status") == "已交办"
 
-    _login(page, base, "dept")
+    browser_login(page, base, "dept")
     page.goto(url)
     _step(page, "start")
     _step(page, "reply", {"textarea[name='reply-note']": "已对接潍坊职业学院，下周开展订单培养。"})
     assert page.inner_text("#request-status") == "已答复"
 
-    _login(page, base, "enterprise")
+    browser_login(page, base, "enterprise")
     page.goto(url)
     _step(page, "evaluate", {"select[name='evaluate-satisfaction']": "满意"})
     assert page.inner_text("#request-status") == "已评价"

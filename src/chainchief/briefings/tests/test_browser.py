@@ -3,16 +3,7 @@ generates the monthly briefing, sees it finished and downloads its Word and PDF 
 chain's one-pager and cannot open the city's issue."""
 import pytest
 
-PASSWORD = "Demo#2026"
-
-
-def _login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+from chainchief.testing import browser_login
 
 
 @pytest.mark.browser
@@ -30,7 +21,7 @@ def test_generate_and_download_a_briefing(live_server, page, transactional_db, a
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
     page.set_viewport_size({"width": 1366, "height": 900})
-    _login(page, base, "coordinator")
+    browser_login(page, base, "coordinator")
     page.goto(f"{base}/")
     page.get_by_role("button", name="管理").click()
     page.get_by_role("link", name="通报与一页纸").click()
@@ -57,7 +48,7 @@ def test_generate_and_download_a_briefing(live_server, page, transactional_db, a
     monthly = Briefing.objects.filter(kind="monthly").latest("pk")
 
     page.set_viewport_size({"width": 390, "height": 844})
-    _login(page, base, "chief")
+    browser_login(page, base, "chief")
     page.goto(f"{base}/briefings/")
     assert page.locator("#id_kind option").all_inner_texts() == ["产业链一页纸"]
     page.select_option("#id_chain", label="动力装备")

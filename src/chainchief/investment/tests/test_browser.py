@@ -6,16 +6,7 @@ import os
 
 import pytest
 
-PASSWORD = "Demo#2026"
-
-
-def _login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+from chainchief.testing import browser_login
 
 
 @pytest.mark.browser
@@ -35,7 +26,7 @@ def test_gap_to_lead_to_rate_to_contact(live_server, page, transactional_db, art
     power = Chain.objects.get(name="动力装备")
 
     page.set_viewport_size({"width": 1366, "height": 900})
-    _login(page, base, "dept")
+    browser_login(page, base, "dept")
     page.click("nav >> text=招商与配套")
     page.click("text=补链环节")
     page.wait_for_url(f"{base}/investment/chains/{power.pk}/gaps/")
@@ -60,7 +51,7 @@ def test_gap_to_lead_to_rate_to_contact(live_server, page, transactional_db, art
     assert "推介 → 在谈" in page.inner_text("#steps") and "双方团队到访洽谈" in page.inner_text("#steps")
     page.screenshot(path=os.path.join(artifacts, "investment-lead.png"), full_page=True)
 
-    _login(page, base, "coordinator")
+    browser_login(page, base, "coordinator")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{base}/investment/supply/chains/{power.pk}/")
     assert "%" in page.inner_text("#chain-rate")

@@ -5,16 +5,7 @@ import os
 
 import pytest
 
-PASSWORD = "Demo#2026"
-
-
-def _login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+from chainchief.testing import browser_login
 
 
 @pytest.mark.browser
@@ -43,7 +34,7 @@ def test_meeting_decision_to_task_and_back(live_server, page, transactional_db, 
                                    user=User.objects.get(username="dept"))
 
     page.set_viewport_size({"width": 1366, "height": 900})
-    _login(page, base, "coordinator")
+    browser_login(page, base, "coordinator")
     page.goto(f"{base}/work/meetings/{meeting.pk}/")
     form = page.locator("#decision-form")
     form.locator("textarea[name=text]").fill("协调本地铸造企业为链主配套曲轴毛坯")
@@ -57,7 +48,7 @@ def test_meeting_decision_to_task_and_back(live_server, page, transactional_db, 
     assert task.responsible == person and task.due_on > meeting.held_on
 
     # The department hears of it and opens the task from its notifications.
-    _login(page, base, "dept")
+    browser_login(page, base, "dept")
     page.goto(f"{base}/notifications/")
     page.locator("button", has_text="协调本地铸造企业为链主配套曲轴毛坯").first.click()
     page.wait_for_url(f"{base}/work/tasks/{task.pk}/")
@@ -78,7 +69,7 @@ def test_meeting_decision_to_task_and_back(live_server, page, transactional_db, 
     # The next meeting reports the decision done; the link leads back to the task.
     nxt = Meeting.objects.create(region=power.region, chain=power, title="动力装备产业链下次调度会",
                                  held_on=today + timedelta(days=14))
-    _login(page, base, "chief")
+    browser_login(page, base, "chief")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{base}/work/meetings/{nxt.pk}/")
     earlier = page.locator("#previous-decisions")
