@@ -31,9 +31,9 @@ def is_loaded():
 
 
 @transaction.atomic
-def load(seed=2021, stdout=None, province=False):
+def load(seed=2021, stdout=None, province=True):
     """Load every part of the demo that is not there yet. Returns True when anything was added. ``province``:
-    also 山东省's provincial chains and two more cities (``demo.province``), for the province's pages."""
+    also 山东省's provincial chains and two more cities (``demo.province``); without it, 潍坊 alone."""
     added = False
     if not is_loaded():
         _load_base(seed, stdout)

@@ -18,7 +18,8 @@ def _outline(chain):
     rows. Its own verdicts are not needed: what it holds is the cities'."""
     stage_order = {stage: i for i, stage in enumerate(Stage.values)}
     labels = dict(Stage.choices)
-    segments = list(Segment.objects.filter(chain=chain).order_by("order", "id").values("id", "name", "stage", "parent_id"))
+    segments = list(Segment.objects.filter(chain=chain).order_by("order", "id")
+                    .values("id", "name", "stage", "parent_id", "key_products"))
     children = {}
     for seg in segments:
         children.setdefault(seg["parent_id"], []).append(seg)
@@ -34,7 +35,10 @@ def _outline(chain):
     return out
 
 
-def rollup_map(user, parent):
+def rollup_map(user, parent, *, keep_nodes=False):
+    """The provincial map of ``parent``; with ``keep_nodes`` each city row also keeps its map's flat nodes
+    (``nodes``) and the provincial segment each stands for (``matched``: node id → provincial segment id), for
+    the lists built on it (``province.lists``)."""
     links = list(ChainLink.objects.restrict(user, VIEW).filter(parent=parent, chain__is_active=True)
                  .select_related("chain__region").order_by("chain__region__order", "chain__region_id", "chain__order"))
     city_chains = [link.chain for link in links]
@@ -50,16 +54,16 @@ def rollup_map(user, parent):
     cities = []
     held = {seg["id"]: [] for seg in segments}
     for chain in city_chains:
-        nodes = mapping.flatten(mapping.build_map(chain, user, with_enterprises=False))
+        nodes = mapping.flatten(mapping.build_map(chain, user, with_enterprises=keep_nodes))
         by_id, by_name = {n["id"]: n for n in nodes}, {n["name"]: n for n in nodes}
-        used = set()
+        used = {}
         row = {"chain_id": chain.pk, "chain": chain.name, "region_id": chain.region_id, "region": chain.region.name,
                "segments": len(nodes), "cells": {}}
         for seg in segments:
             node = by_id.get(same.get((seg["id"], chain.pk))) or by_name.get(seg["name"])
             if node is None:
                 continue
-            used.add(node["id"])
+            used[node["id"]] = seg["id"]
             row["cells"][seg["id"]] = {"segment_id": node["id"], "name": node["name"], "strength": node["strength"],
                                        "strength_label": node["strength_label"],
                                        "enterprises": node["enterprise_count"]}
@@ -68,9 +72,12 @@ def rollup_map(user, parent):
         row["unmatched"] = [n["name"] for n in nodes if n["id"] not in used]
         row["held"] = sum(1 for c in row["cells"].values() if c["enterprises"])
         row["strong"] = sum(1 for c in row["cells"].values() if c["strength"] == Strength.STRONG)
+        if keep_nodes:
+            row["nodes"], row["matched"] = nodes, used
         cities.append(row)
     rows = [{"id": seg["id"], "name": seg["name"], "stage": seg["stage"], "stage_label": seg["stage_label"],
-             "depth": seg["depth"], "held_by": held[seg["id"]], "missing": not held[seg["id"]]}
+             "depth": seg["depth"], "key_products": Segment(key_products=seg["key_products"]).key_product_list(),
+             "held_by": held[seg["id"]], "missing": not held[seg["id"]]}
             for seg in segments]
     return {"chain_id": parent.pk, "name": parent.name, "segments": rows, "cities": cities,
             "missing": [r["name"] for r in rows if r["missing"]]}

@@ -10,12 +10,15 @@ the city's own chain totals.
 from collections import defaultdict
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop
+
 from chainchief.analytics.growth import ratio
 from chainchief.analytics.periods import Period
 from chainchief.analytics.regional import location_quotient
 from chainchief.chains.models import Chain, ChainLink
 from chainchief.core.permissions import VIEW
 from chainchief.monitoring.models import ChainFigure
+from chainchief.monitoring import report, rules
 from chainchief.monitoring.report import check_may_read
 
 ZERO = Decimal(0)
@@ -97,3 +100,46 @@ def _rollup(parent, period, previous, links, figures, totals):
         "reporters": reporters, "above_scale": above_scale, "members": members,
         "province_total": province_total, "cities": cities,
     }
+
+
+def rollup_alerts(user, parent, period):
+    """The alerts of a provincial chain, assembled from the cities': each linked city chain's own alerts (as its
+    city's monitoring gives them, against its city's growth), the enterprises of the linked chains with a sharp
+    drop or no report (each city's own warning line; an enterprise in two linked chains of one city is listed
+    once), and the roll-up's own: comparable growth below the province's total. Read as the reader."""
+    check_may_read(user)
+    links = list(ChainLink.objects.restrict(user, VIEW).filter(parent=parent, chain__is_active=True)
+                 .select_related("chain__region", "chain__tier")
+                 .order_by("chain__region__order", "chain__region_id", "chain__order"))
+    city_chains = [link.chain for link in links]
+    rows = {r.chain.pk: r for r in report.chain_rows(user, period, city_chains, with_series=False)}
+    rolled = rollup(user, parent, period)
+    province = report.city_figures(user, parent.region, period)
+    own = []
+    if rolled["yoy_comparable"] is not None and rolled["yoy_comparable"] < 0:
+        own.append({"kind": "shrinking", "message": rules.Text(gettext_noop("全省汇总可比口径同比下降 %(drop)s"),
+                                                               drop=rules.pct(-rolled["yoy_comparable"]))})
+    elif (rolled["yoy_comparable"] is not None and province.yoy_comparable is not None
+          and rolled["yoy_comparable"] < province.yoy_comparable):
+        own.append({"kind": "slower_than_province",
+                    "message": rules.Text(gettext_noop("全省汇总可比口径同比增长 %(growth)s，低于全省规上工业 %(total)s"),
+                                          growth=rules.pct(rolled["yoy_comparable"]),
+                                          total=rules.pct(province.yoy_comparable))})
+    cities, drops, silent = [], {}, {}
+    for chain in city_chains:
+        found = report.enterprise_alerts(user, period, chain)
+        where = {"region_id": chain.region_id, "region": chain.region.name, "chain_id": chain.pk, "chain": chain.name}
+        for target, items in ((drops, found["sharp_drops"]), (silent, found["not_reported"])):
+            for a in items:
+                key = chain.region_id, a["enterprise_id"]
+                if key in target:
+                    target[key]["chains"].append(chain.name)
+                else:
+                    target[key] = {**a, **where, "chains": [chain.name]}
+        row = rows.get(chain.pk)
+        cities.append({**where, "alerts": row.alerts if row is not None else [],
+                       "sharp_drops": len(found["sharp_drops"]), "not_reported": len(found["not_reported"])})
+    return {"chain_id": parent.pk, "name": parent.name, "period": str(period), "alerts": own,
+            "yoy_comparable": rolled["yoy_comparable"], "province_yoy_comparable": province.yoy_comparable,
+            "cities": cities, "sharp_drops": sorted(drops.values(), key=lambda a: a["growth"]),
+            "not_reported": sorted(silent.values(), key=lambda a: (a["region_id"], a["enterprise"]))}

@@ -38,3 +38,7 @@ def comparison(user, parent, period):
         rate = supply.chain_rate(city_chains[row["chain_id"]], period.year) if row["chain_id"] in city_chains else None
         row["local_supply_rate"] = float(rate.rate) if rate is not None and rate.rate is not None else None
     return rolled, chain_map
+
+
+def alerts(user, parent, period):
+    return figures.rollup_alerts(user, parent, period)

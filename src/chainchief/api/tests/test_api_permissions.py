@@ -535,7 +535,8 @@ def test_enterprise_user_sees_only_its_enterprises_chains_and_records(w, as_user
         Qualification.objects.filter(enterprise=w.own_enterprise).values_list("pk", flat=True))
     # Reference data of the region is shared.
     assert len(_all_ids(client, "/api/v1/departments")) == 12
-    assert len(_all_ids(client, "/api/v1/work-model-items")) == 8
+    # Work models are shared by every region: 潍坊's 八个一 (8 items) and the province's 1+N (6 lists).
+    assert len(_all_ids(client, "/api/v1/work-model-items")) == 8 + 6
 
 
 def test_commissioner_sees_all_chains_but_only_its_enterprises_records(w, as_user):
@@ -549,13 +550,24 @@ def test_commissioner_sees_all_chains_but_only_its_enterprises_records(w, as_use
         Membership.objects.filter(enterprise__in=mine).values_list("pk", flat=True))
 
 
-@pytest.mark.parametrize("role", ["admin", "coordinator", "leader", "chief", "dept", "commissioner"])
+@pytest.mark.parametrize("role", ["coordinator", "leader", "chief", "dept", "commissioner"])
 def test_chain_list_has_all_15_for_region_readers(role, w, as_user):
     r = as_user(role).get("/api/v1/chains?limit=100")
     assert r.status_code == 200
     names = [c["name"] for c in r.json()["items"]]
     assert len(names) == 15 == r.json()["count"]
     assert {"动力装备", "新一代信息技术", "汽车制造", "生物医药", "纺织服装", "高端化工"} <= set(names)
+    assert not {"轨道交通装备", "绿色石化", "高端装备"} & set(names)  # 青岛's, 烟台's, the province's
+
+
+@pytest.mark.parametrize("role, count", [("admin", 15 + 2 + 2 + 3), ("province", 15 + 2 + 2 + 3), ("qingdao", 2)])
+def test_chain_list_of_the_province_and_of_another_city(role, count, w, as_user):
+    """The demo's province: 潍坊's 15 chains, 青岛's two, 烟台's two and the three provincial chains."""
+    r = as_user(role).get("/api/v1/chains?limit=100")
+    assert r.status_code == 200
+    names = {c["name"] for c in r.json()["items"]}
+    assert len(names) == count == r.json()["count"]
+    assert {"轨道交通装备", "橡胶化工"} <= names
 
 
 def test_region_lists_stay_inside_the_users_region(w, as_user):

@@ -205,7 +205,7 @@ def test_a_department_from_the_province_may_handle_a_city_request(requests, worl
     from chainchief.core.models import Department
 
     req = requests["power_member"]
-    req.department = Department.objects.create(name="省工业和信息化厅", region=world.province)
+    req.department = Department.objects.get_or_create(name="省工业和信息化厅", region=world.province)[0]
     req.status = "assigned"
     req.full_clean()
     req.department = Department.objects.create(name="济南市工业和信息化局", region=world.other_city)

@@ -82,9 +82,15 @@ def test_chain_scope(demo):
     from chainchief.enterprises.models import Membership
 
     chains = demo["chains"]
-    qs = Chain.objects.all()
-    for role in ("admin", "coordinator", "leader", "chief", "dept", "commissioner"):
-        assert restrict(qs, _user(role), VIEW).count() == 15, role
+    every = Chain.objects.all()
+    qs = every.filter(region__code="370700")  # 潍坊's 15; the demo's province adds 青岛's, 烟台's and its own
+    for role in ("coordinator", "leader", "chief", "dept", "commissioner"):
+        assert _ids(restrict(every, _user(role), VIEW)) == _ids(qs), role
+    assert qs.count() == 15 and restrict(every, _user("admin"), VIEW).count() == every.count() == 22
+    # The province's office reads every city's chains and changes only the provincial ones.
+    assert restrict(every, _user("province"), VIEW).count() == 22
+    assert _ids(restrict(every, _user("province"), CHANGE)) == _ids(every.filter(region__code="370000"))
+    assert _ids(restrict(every, _user("qingdao"), VIEW)) == _ids(every.filter(region__code="370200"))
     own = _ids(Chain.objects.filter(memberships__enterprise__scoped_users__username="enterprise"))
     assert _ids(restrict(qs, _user("enterprise"), VIEW)) == own and chains["动力装备"].pk in own
     assert _ids(restrict(qs, _user("chief"), CHANGE)) == {chains["动力装备"].pk}
@@ -105,8 +111,14 @@ def test_reference_data_is_read_by_everyone_in_the_region_and_written_by_the_off
     from chainchief.core.models import Department, Person
 
     for model in (Department, Person, ChainTier, WorkModel):
+        # The city's own rows (and work models, shared by every region); not the province's.
+        city = model.objects.all() if model is WorkModel else model.objects.filter(region__code__startswith="3707")
         for role in ("leader", "chief", "dept", "commissioner", "enterprise"):
-            assert restrict(model.objects.all(), _user(role), VIEW).count() == model.objects.count(), (model, role)
+            assert _ids(restrict(model.objects.all(), _user(role), VIEW)) == _ids(city), (model, role)
+        if model is not WorkModel:
+            provincial = model.objects.filter(region__code="370000")
+            assert provincial.exists() and _ids(restrict(provincial, _user("province"), CHANGE)) == _ids(provincial)
+            assert not restrict(provincial, _user("coordinator"), VIEW).exists()
             assert not may(_user(role), ADD, model) and not restrict(model.objects.all(), _user(role), CHANGE).exists()
         assert may(_user("coordinator"), ADD, model)
 

@@ -174,7 +174,7 @@ def test_set_membership_and_work_item_services(chains):
     assert Membership.objects.get(pk=row.pk).role == "backbone" and row.version == 2
     with pytest.raises(PermissionDenied):
         set_membership(_user("chief"), outsider, chem, "master")
-    item = WorkModelItem.objects.get(order=3)
+    item = WorkModelItem.objects.get(order=3, work_model=power.region.work_model)  # 八个一, not the province's
     current = ChainWorkItem.objects.get(chain=power, item=item)
     row = set_work_item(_user("dept"), power, item, status="done", note="调研报告已印发", version=current.version)
     assert (row.status, row.version) == ("done", current.version + 1)

@@ -50,7 +50,7 @@ def test_region_and_work_model(demo_db):
 def test_fifteen_chains_five_plus_ten(demo_db):
     from chainchief.chains.models import Chain
 
-    chains = list(Chain.objects.select_related("tier"))
+    chains = list(Chain.objects.filter(region__code="370700").select_related("tier"))
     assert len(chains) == 15
     by_tier = {}
     for c in chains:
@@ -70,13 +70,19 @@ def test_fifteen_chains_five_plus_ten(demo_db):
 def test_every_chain_has_a_chief_by_title_and_one_lead_department(demo_db):
     from chainchief.chains.models import Chain
 
-    for chain in Chain.objects.all():
+    chains = Chain.objects.select_related("region")
+    assert {c.region.name for c in chains} == {"潍坊市", "青岛市", "烟台市", "山东省"}
+    for chain in chains:
         chiefs = list(chain.roles.filter(kind="chief").select_related("person"))
         assert len(chiefs) >= 1, chain
         assert all(r.person.title for r in chiefs)
         assert all(r.person.title in r.person.name or "链长" in r.person.name for r in chiefs)
-        assert chain.departments.filter(is_lead=True).count() == 1, chain
-        assert chain.work_items.count() == 8
+        assert all(r.person.region_id == chain.region_id for r in chiefs), chain
+        lead = chain.departments.filter(is_lead=True).select_related("department")
+        assert lead.count() == 1 and lead[0].department.region_id == chain.region_id, chain
+        # 潍坊's chains follow its 八个一; the province's its "1 个图谱 + N 张清单" (6 items).
+        expected = {"潍坊市": 8, "山东省": 6}.get(chain.region.name, 0)
+        assert chain.work_items.count() == expected, chain
 
 
 def test_sample_enterprises_have_valid_codes(demo_db):
@@ -91,7 +97,8 @@ def test_sample_enterprises_have_valid_codes(demo_db):
         assert uscc_check_char(code[:17]) == code[17], code  # computed independently of python-stdnum
         assert is_sample, name
     assert Enterprise.objects.exclude(memberships=None).count() >= 300
-    assert Membership.objects.filter(role="master").values("chain").distinct().count() == 15
+    # Every city chain has its chain-master: 潍坊's 15, 青岛's 2 and 烟台's 2 (the provincial chains have none).
+    assert Membership.objects.filter(role="master").values("chain").distinct().count() == 15 + 2 + 2
     assert all("样例" in d for d in Enterprise.objects.values_list("description", flat=True))
 
 

@@ -84,7 +84,8 @@ def test_links_tasks_and_requests_in_proportion(demo_db):
     from chainchief.work.models import Decision, KeyProject, Meeting, Plan, ProjectMonth, Task
 
     enterprises, chains = _province_counts()
-    assert enterprises >= 300 and chains == 15
+    assert enterprises >= 300 and chains == 15 + 2 + 2 + 3  # 潍坊, 青岛, 烟台 and the province
+    staffed = 15 + 2 + 2  # the chains with enterprises carry key projects: the provincial chains have none
     # The demo's own requests, tasks, meetings and projects, made by hand with their timelines.
     demo = {"requests": Request.objects.count(), "tasks": Task.objects.count(), "plans": Plan.objects.count(),
             "meetings": Meeting.objects.count(), "decisions": Decision.objects.count(),
@@ -95,7 +96,7 @@ def test_links_tasks_and_requests_in_proportion(demo_db):
     added = synthetic.add_missing(_province(), seed=7)
     assert added == {"plans": 2 * chains, "supply_links": 6 * enterprises, "tasks": 40 * chains,
                      "requests": round(0.4 * enterprises), "meetings": 6 * chains, "decisions": 18 * chains,
-                     "projects": 10 * chains, "project_months": 120 * chains, "capabilities": enterprises,
+                     "projects": 10 * staffed, "project_months": 120 * staffed, "capabilities": enterprises,
                      "needs": int(0.04 * enterprises)}
     assert SupplyLink.objects.count() - demo_links == added["supply_links"]
     assert Task.objects.count() - demo["tasks"] == added["tasks"] + added["decisions"]  # a task per decision

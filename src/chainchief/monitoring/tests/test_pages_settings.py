@@ -183,7 +183,7 @@ def test_chief_sets_targets_of_its_own_chains_only(demo_db, client):
     own chains; the region's rules stay with the coordinator."""
     chief = get_user_model().objects.get(username="chief")
     own = Chain.objects.get(pk=next(iter(chief.scope.chains)))
-    other = Chain.objects.exclude(pk__in=chief.scope.chains).first()
+    other = Chain.objects.filter(region=own.region).exclude(pk__in=chief.scope.chains).first()  # seen, not its own
     login(client, "chief")
     r = client.get(URL)
     assert list(r.context["target_form"].fields["chain"].queryset) == [own]

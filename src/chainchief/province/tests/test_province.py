@@ -168,11 +168,8 @@ def test_the_pages(province, client):
 
 
 def test_the_demo_province_rolls_up_three_cities(as_user):
-    """The demo's 山东省 (``load_demo --province``): three provincial chains served by 潍坊, 青岛 and 烟台; 青岛's
-    office sees only 青岛."""
-    from chainchief.demo import province as demo_province
-
-    demo_province.load()
+    """The demo's 山东省 (loaded with the rest of the demo): three provincial chains served by 潍坊, 青岛 and 烟台;
+    青岛's office sees only 青岛."""
     office, qingdao, admin = as_user("province"), as_user("qingdao"), as_user("admin")
     listed = {c["name"]: c for c in office.get("/api/v1/province/chains?period=2021-06").json()}
     assert set(listed) == {"高端装备", "现代化工", "现代食品"}
