@@ -108,7 +108,8 @@ def phase_prepare(args):
     wb = xlsxwriter.Workbook(args.xlsx, {"constant_memory": True})
     ws = wb.add_worksheet("月度统计")
     ws.write_row(0, 0, FIELDS)
-    for r, row in enumerate(rows_for(args.xlsx_rows, args.enterprises, 2100 - 40), start=1):
+    # months after the CSV's (2000 on), none of them in the future: a future month is refused like on the entry form
+    for r, row in enumerate(rows_for(args.xlsx_rows, args.enterprises, 2010), start=1):
         ws.write_string(r, 0, row[0])
         ws.write_string(r, 1, row[1])
         for c in range(2, 8):

@@ -28,13 +28,15 @@ from django.utils import timezone
 
 from chainchief.core.permissions import CHANGE, scope_q
 from chainchief.imports.fields import (FIGURES, PREVIEW_ROWS, CellError, figure_text, is_empty, normalise_name,
-                                       parse_figure, parse_period, parse_year)
+                                       parse_figure, reportable_period)
 from chainchief.imports.models import ImportBatch, ImportRowChange
 from chainchief.imports.table import TOTAL_WORDS, is_blank, is_total
+from chainchief.monitoring import validation
 
 RAW, KEYS, PERIODS, ODD, TYPED = "imports_raw", "imports_keys", "imports_periods", "imports_odd", "imports_typed"
 PLAIN = r"^-?[0-9]+(\.[0-9]*)?$"
-INT_MAX = 2147483647
+INT_MAX = validation.EMPLOYEES_MAX
+MONEY_LIMIT = validation.MONEY_LIMIT
 OK, BAD, PENDING = 0, 1, 2
 PROGRESS_EVERY = 20_000
 COLUMN_SLICE = 50_000  # Arrow rows staged at a time
@@ -249,9 +251,8 @@ class MonthlyBulk:
             return
         rows, ok = [], []
         for praw, yraw in self.x(f"SELECT DISTINCT r.c_period, {self.col('c_year')} FROM {RAW} r").fetchall():
-            try:
-                period = parse_period(praw, parse_year(yraw) if yraw is not None else None)
-            except CellError:
+            period = reportable_period(praw, yraw)  # the per-row code's own reading, the reporting rule included
+            if isinstance(period, CellError):
                 period = None
             rows.append((praw, yraw, period, period is not None))
             if period is not None:
@@ -327,7 +328,8 @@ class MonthlyBulk:
             if i == 5:
                 checks.append(f"({f} IS NOT NULL AND ({f} < 0 OR {f} > {INT_MAX} OR {f} <> trunc({f})))")
             else:
-                checks.append(f"({f} IS NOT NULL AND (abs({f}) >= 1e16" + (f" OR {f} < 0" if nonneg else "") + "))")
+                checks.append(f"({f} IS NOT NULL AND (abs({f}) >= {MONEY_LIMIT}" + (f" OR {f} < 0" if nonneg else "")
+                              + "))")
         empty = " AND ".join(f"f{i} IS NULL" for i, *_ in self.figs)
         bad = f"(state = {BAD} OR NOT pok OR oddbad OR {' OR '.join(checks)} OR ({empty}))"
         # OFFSET 0 keeps the subquery apart: each figure is computed once, not again inside ``bad``

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from chainchief.analytics.periods import Period
+from chainchief.monitoring import validation
+
 CENT = Decimal("0.01")
 # Factor that turns a value in the unit into 万元.
 MONEY_UNITS = {"万元": Decimal(1), "亿元": Decimal(10000), "元": Decimal("0.0001"), "千元": Decimal("0.1"),
@@ -195,6 +198,18 @@ def parse_period(value, year=None) -> date:
     return date(y, m, 1)
 
 
+def reportable_period(praw, yraw):
+    """The month a period cell names (with the year column's cell), or the CellError saying why it cannot be
+    imported: unreadable, or a month figures may not be reported for (monitoring.validation, as on the entry form
+    and in the API)."""
+    try:
+        period = parse_period(praw, parse_year(yraw) if yraw is not None else None)
+    except CellError as exc:
+        return exc
+    problem = validation.period_problem(Period.of(period))
+    return CellError(problem) if problem else period
+
+
 def parse_year(value) -> int | None:
     if is_empty(value):
         return None
@@ -211,9 +226,10 @@ def normalise_name(value) -> str:
     return s.lower()
 
 
-# The figures of a monthly statistics row (monitoring.MonthlyStat) and how a cell of one is read.
-FIGURES = ("revenue", "gross_output", "profit", "tax", "rd_spend", "employees")
-NON_NEGATIVE = {"revenue", "gross_output", "tax", "rd_spend", "employees"}
+# The figures of a monthly statistics row (monitoring.MonthlyStat) and how a cell of one is read; what a figure
+# may be is monitoring.validation's rule, the same for the entry form, the API and the import.
+FIGURES = validation.FIGURES
+NON_NEGATIVE = validation.NON_NEGATIVE
 PREVIEW_ROWS = 20  # rows of a sheet shown before an import is committed
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from chainchief.analytics.periods import Period
 from chainchief.core.permissions import VIEW
-from chainchief.monitoring import services
+from chainchief.monitoring import services, validation
 from chainchief.monitoring.models import ChainTarget, MonthlyStat
 from chainchief.core.forms import MonthInput, StyledForm, StyledModelForm, VersionField, parse_month
 
@@ -16,7 +16,6 @@ HUNDRED = Decimal(100)
 # Year-to-date figures that only grow within a year: a smaller YTD than the month before means a negative month.
 # Profit may fall (a month with a loss) and employees is a headcount, not a cumulative figure.
 CUMULATIVE = ("revenue", "gross_output", "tax", "rd_spend")
-NON_NEGATIVE = ("revenue", "gross_output", "tax", "rd_spend")
 LABELS = {
     "revenue": "营业收入", "gross_output": "工业总产值", "profit": "利润总额", "tax": "税收",
     "rd_spend": "研发投入", "employees": "从业人员",
@@ -78,11 +77,11 @@ class StatForm(StyledForm):
 
     def clean(self):
         data = super().clean()
-        for name in NON_NEGATIVE:
-            value = data.get(name)
-            if value is not None and value < 0:
-                self.add_error(name, f"{LABELS[name]}累计不能为负数。")
-        if all(data.get(name) is None for name in self.FIGURES) and not self.errors:
+        for name in CUMULATIVE:  # the rules of monitoring.validation, worded with the field's label
+            problem = validation.figure_problem(name, data.get(name))
+            if problem:
+                self.add_error(name, f"{LABELS[name]}累计{problem}")
+        if not validation.has_figures(data) and not self.errors:
             raise ValidationError("请至少填写一项指标。")
         period = data.get("period")
         if period is None or self.errors:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from chainchief.core.access import AGGREGATE, CHAIN, ENTERPRISE, REFERENCE, Access
 from chainchief.core.models import BaseModel
 from chainchief.core.querysets import RestrictedQuerySet
+from chainchief.monitoring import validation
 
 MONEY = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
 
@@ -64,11 +65,12 @@ class MonthlyStat(BaseModel):
         return f"{self.enterprise} {self.period:%Y-%m}"
 
     def clean(self):
+        # The rules every path shares (monitoring.validation); the head count's sign is its field's own.
         errors = {}
-        for name in ("revenue", "gross_output", "tax", "rd_spend"):
-            value = getattr(self, name)
-            if value is not None and value < 0:
-                errors[name] = _("不能为负数。")
+        for name in self.FIGURES:
+            problem = validation.figure_problem(name, getattr(self, name)) if name != "employees" else None
+            if problem:
+                errors[name] = problem
         if errors:
             raise ValidationError(errors)
 

@@ -8,12 +8,14 @@ commit.
 import json
 import time
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 
-from chainchief.core.permissions import ADD, CHANGE, VIEW, may
+from chainchief.core.permissions import ACTION_LABELS, ADD, CHANGE, VIEW, can, may
+# The checks of every write through core.services (the API's and the pages'), run on each imported row too.
+from chainchief.core.services import _check_related as check_related, _full_clean as full_clean
 from chainchief.imports.fields import (CellError, Column, normalise_name, parse_bool, parse_date, parse_decimal,
                                        parse_int, parse_year, text)
 from chainchief.imports.models import ImportBatch, ImportRowChange
@@ -166,29 +168,65 @@ class DepartmentNames:
         return self.by_region.get(region_id, {}).get(normalise_name(value or ""))
 
 
+class RowDenied(PermissionDenied):
+    """A row the user may not write, and the column (a field name) that made it so."""
+
+    def __init__(self, message, field=""):
+        super().__init__(message)
+        self.field = field
+
+
 class RowWriter:
-    """Per-row ORM writes with a savepoint each, remembering what was written for a rollback."""
+    """Per-row ORM writes with a savepoint each, remembering what was written for a rollback.
+
+    A row is checked as ``core.services`` checks every write of the API and the pages, by the same code: the
+    model's validation, the objects it points at visible to the user, and the saved row inside the user's scope
+    (for a new row, unless the kind decides that itself later; for a changed row, after the change too, so that
+    nothing is moved out of the user's reach). ``denied``: (field, message) when the scope refuses it."""
 
     def __init__(self, batch, user, out):
         self.batch, self.user, self.out = batch, user, out
         self.changes = []
+        self._visible = set()  # (model label, pk) of related rows found visible: each looked up once per batch
 
-    def create(self, obj, row):
+    def _check_related(self, obj, attnames):
+        fields = {f.attname: f for f in obj._meta.concrete_fields if f.attname in attnames and f.is_relation}
+        todo = {name for name, f in fields.items()
+                if getattr(obj, name) is not None and (f.related_model._meta.label, getattr(obj, name))
+                not in self._visible}
+        if todo:
+            check_related(self.user, obj, todo)
+            self._visible.update((fields[n].related_model._meta.label, getattr(obj, n)) for n in todo)
+
+    def _check_scope(self, obj, action, denied):
+        if not can(self.user, action, obj):
+            field, message = denied or ("", "")
+            raise RowDenied(message or f"无权{ACTION_LABELS[action]}该{obj._meta.verbose_name}。", field)
+
+    def create(self, obj, row, *, denied=None, check_scope=True, trusted=()):
+        """Save a new row. ``trusted``: foreign keys the kind vouches for (an enterprise it has just created)."""
         obj.created_by = obj.updated_by = self.user
-        obj.full_clean()
+        full_clean(obj)
+        self._check_related(obj, {f.attname for f in obj._meta.concrete_fields if f.name not in trusted})
         obj.save()
+        if check_scope:  # decided on the saved row; the row's savepoint undoes it
+            self._check_scope(obj, ADD, denied)
         self.changes.append(ImportRowChange(batch=self.batch, model=obj._meta.label_lower, object_id=obj.pk,
                                             action=ImportRowChange.CREATE, row=row, after=self._snap(obj)))
 
-    def update(self, obj, data, row):
+    def update(self, obj, data, row, *, denied=None):
+        """Change a row the kind has found the user may change (checked before comparing: "unchanged" would
+        confirm a guessed stored value)."""
         fields = [obj._meta.get_field(name) for name in data]
         before = _json({f.attname: f.value_from_object(obj) for f in fields})
         for name, value in data.items():
             setattr(obj, name, value)
-        obj.full_clean()
+        full_clean(obj)
+        self._check_related(obj, {f.attname for f in fields})
         obj.version += 1
         obj.updated_by = self.user
         obj.save()
+        self._check_scope(obj, CHANGE, denied)
         after = _json({f.attname: f.value_from_object(obj) for f in fields})
         self.changes.append(ImportRowChange(batch=self.batch, model=obj._meta.label_lower, object_id=obj.pk,
                                             action=ImportRowChange.UPDATE, row=row, before=before,
@@ -211,19 +249,29 @@ def changed_values(obj, data):
 
 def report_row_error(out, exc, row, values, where, labels, aliases=None):
     """Put what refused a row on ``out``: a model's field errors on the sheet's column of that field (``aliases``:
-    field → the column that fed it, when it is not the field's own), anything else on the row."""
-    from django.core.exceptions import ValidationError
+    field → the column that fed it, when it is not the field's own), a refused permission on the column that
+    named what the user may not write (``RowDenied.field``), anything else on the row."""
     from django.db import IntegrityError
+
+    def column(field):
+        name = (aliases or {}).get(field) or field
+        return name, where.get(name, labels.get(name, ""))
 
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         for field, msgs in exc.message_dict.items():
-            column = (aliases or {}).get(field) or field
+            name, where_ = column(field)
             for msg in msgs:
-                out.error(row, where.get(column, labels.get(column, "")), values.get(column), msg)
+                out.error(row, where_, values.get(name), msg)
         return
-    msgs = messages_of(exc, labels) if isinstance(exc, ValidationError) else [("", str(exc))]
-    for col, msg in msgs:
-        out.error(row, col, None, "与已有数据冲突。" if isinstance(exc, IntegrityError) else msg)
+    if isinstance(exc, ValidationError):
+        for col, msg in messages_of(exc, labels):
+            out.error(row, col, None, msg)
+        return
+    if getattr(exc, "field", ""):
+        name, where_ = column(exc.field)
+        out.error(row, where_, values.get(name), str(exc))
+        return
+    out.error(row, "", None, "与已有数据冲突。" if isinstance(exc, IntegrityError) else str(exc))
 
 
 def messages_of(exc, labels):

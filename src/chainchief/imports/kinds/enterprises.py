@@ -6,8 +6,8 @@ from django.db import IntegrityError, transaction
 
 from chainchief.core.permissions import ADD, CHANGE, can, may
 from chainchief.imports.fields import PREVIEW_ROWS, CellError, Column, is_empty, normalise_name
-from chainchief.imports.kinds.base import (NAME, USCC, ChainNames, Kind, RowWriter, changed_values, messages_of,
-                                           parse_cell)
+from chainchief.imports.kinds.base import (NAME, USCC, ChainNames, Kind, RowDenied, RowWriter, changed_values,
+                                           parse_cell, report_row_error)
 from chainchief.imports.matching import EnterpriseIndex
 from chainchief.imports.table import is_blank, is_total
 
@@ -134,11 +134,7 @@ class Enterprises(Kind):
                 with transaction.atomic():
                     action = self._write(ctx, writer, row, ent_id, data, memberships, role, index, may_add)
             except (ValidationError, PermissionDenied, IntegrityError, CellError) as exc:
-                if isinstance(exc, ValidationError):
-                    for col, msg in messages_of(exc, self.labels):
-                        out.error(row, col, None, msg)
-                else:
-                    out.error(row, "", None, str(exc) if not isinstance(exc, IntegrityError) else "与已有数据冲突。")
+                report_row_error(out, exc, row, values, where, self.labels)
                 writer.changes = [c for c in writer.changes if c.row != row]
                 continue
             setattr(out, action, getattr(out, action) + 1)
@@ -155,41 +151,41 @@ class Enterprises(Kind):
         changed_any = False
         if ent_id is None:
             if not may_add:
-                raise PermissionDenied("无权新建企业。")
+                raise RowDenied("无权新建企业。", "uscc")
             if not data.get("name"):
-                raise CellError("新企业须填写企业名称。")
+                raise ValidationError({"name": "新企业须填写企业名称。"})
             data.setdefault("region", user.region)
             if data["region"] is None:
-                raise CellError("新企业须填写所在区县。")
+                raise ValidationError({"region": "新企业须填写所在区县。"})
             ent = Enterprise(**data)
-            writer.create(ent, row)
+            writer.create(ent, row, check_scope=False)  # a membership below may be what puts it in scope
             index.add(ent.pk, ent.uscc, ent.name)
             action = "new"
         else:
             ent = Enterprise.objects.get(pk=ent_id)
             if not can(user, CHANGE, ent):  # before comparing: "unchanged" would confirm a guessed stored value
-                raise PermissionDenied(f"无权修改企业“{ent.name}”。")
+                raise RowDenied(f"无权修改企业“{ent.name}”。", "uscc" if data.get("uscc") else "name")
             changes = changed_values(ent, data)
             if changes:
-                writer.update(ent, changes, row)
+                writer.update(ent, changes, row, denied=("region", f"无权把企业“{ent.name}”移出您负责的范围。"))
                 changed_any = True
             action = "updated" if changes else "unchanged"
         for chain in memberships:
             m = Membership.objects.filter(enterprise=ent, chain=chain).first()
             if m is None:
                 m = Membership(enterprise=ent, chain=chain, role=role or MembershipRole.SUPPORTING)
-                writer.create(m, row)
-                if not can(user, ADD, m):
-                    raise PermissionDenied(f"无权把企业加入产业链“{chain.name}”。")
+                writer.create(m, row, trusted=("enterprise",) if action == "new" else (),
+                              denied=("chains", f"无权把企业加入产业链“{chain.name}”。"))
                 changed_any = True
             elif role and m.role != role:
+                denied = ("role", f"无权修改企业在产业链“{chain.name}”中的角色。")
                 if not can(user, CHANGE, m):
-                    raise PermissionDenied(f"无权修改企业在产业链“{chain.name}”中的角色。")
-                writer.update(m, {"role": role}, row)
+                    raise RowDenied(denied[1], denied[0])
+                writer.update(m, {"role": role}, row, denied=denied)
                 changed_any = True
         if action == "new":
             if not can(user, ADD, ent):
-                raise PermissionDenied("无权新建该企业：不在您负责的区域或产业链内。")
+                raise RowDenied("无权新建该企业：不在您负责的区域或产业链内。", "region")
         elif changed_any and action == "unchanged":
             action = "updated"
         return action

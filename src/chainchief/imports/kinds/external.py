@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from chainchief.core import uscc as uscc_codes
-from chainchief.core.permissions import ADD, CHANGE, VIEW, can
+from chainchief.core.permissions import CHANGE, VIEW, can
 from chainchief.imports.fields import PREVIEW_ROWS, CellError, Column, figure_text, is_empty, normalise_name, text
-from chainchief.imports.kinds.base import (NAME, USCC, Kind, RowWriter, changed_values, parse_cell, prose,
+from chainchief.imports.kinds.base import (NAME, USCC, Kind, RowDenied, RowWriter, changed_values, parse_cell, prose,
                                            report_row_error)
 from chainchief.imports.table import is_blank, is_total
 
@@ -155,16 +155,15 @@ class ExternalEnterprises(Kind):
                     if missing:
                         raise ValidationError({"__all__": f"新企业须填写{'、'.join(missing)}。"})
                     ext = ExternalEnterprise(region_id=region_id, **{k: v for k, v in data.items() if v is not None})
-                    writer.create(ext, row)
-                    if not can(user, ADD, ext):
-                        raise PermissionDenied("无权向招商目标企业库新增企业。")
+                    writer.create(ext, row, denied=("name", "无权向招商目标企业库新增企业。"))
                     action = "new"
                 else:
+                    denied = ("name", f"无权修改企业库中的“{ext.name}”。")
                     if not can(user, CHANGE, ext):
-                        raise PermissionDenied(f"无权修改企业库中的“{ext.name}”。")
+                        raise RowDenied(denied[1], denied[0])
                     changed = changed_values(ext, {k: v for k, v in data.items() if v is not None})
                     if changed:
-                        writer.update(ext, changed, row)
+                        writer.update(ext, changed, row, denied=denied)
                     action = "updated" if changed else "unchanged"
                 have = set(ext.segments.values_list("pk", flat=True))
                 new_segments = [s for s in item["segments"] if s.pk not in have]

@@ -8,18 +8,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from chainchief.analytics.periods import Period
 from chainchief.core.permissions import ADD, CHANGE, rebase_q, scope_q
 from chainchief.imports import bulk
 from chainchief.imports.fields import (FIGURES, MONEY_UNITS, NON_NEGATIVE, PREVIEW_ROWS, CellError, Column,
-                                       figure_text, is_empty, parse_figure, parse_period, parse_year, text)
+                                       figure_text, is_empty, parse_figure, reportable_period, text)
 from chainchief.imports.kinds.base import NAME, USCC, Kind
 from chainchief.imports.matching import EnterpriseIndex
 from chainchief.imports.models import ImportBatch, ImportRowChange
 from chainchief.imports.table import is_blank, is_total
+from chainchief.monitoring import validation
 
 
-LIMIT = Decimal(10) ** 16
-INT_MAX = 2147483647
+LIMIT = validation.MONEY_LIMIT
+INT_MAX = validation.EMPLOYEES_MAX
 _PLAIN = re.compile(r"-?[0-9]{1,16}(?:\.[0-9]{1,2})?\Z").match
 _PLAIN_INT = re.compile(r"[0-9]{1,9}\Z").match
 _TITLE_PERIOD = re.compile(r"(\d{4})\s*年\s*(?:1\s*[-—–~～至]+\s*)?(\d{1,2})\s*月")
@@ -78,6 +80,11 @@ class MonthlyStats(Kind):
                 from chainchief.imports.readers import FileError
 
                 raise FileError("缺少“期间”列，且表格标题中未写明期间（如“2021年1-6月”）。")
+            problem = validation.period_problem(Period.of(default_period))
+            if problem:
+                from chainchief.imports.readers import FileError
+
+                raise FileError(f"表格标题中的期间为 {default_period.year} 年 {default_period.month} 月：{problem}")
         figs = []
         for name in FIGURES:
             mm = m.get(name)
@@ -150,10 +157,7 @@ class MonthlyStats(Kind):
                 key = (praw, yraw)
                 period = period_cache.get(key)
                 if period is None:
-                    try:
-                        period = parse_period(praw, parse_year(yraw) if yraw is not None else None)
-                    except CellError as exc:
-                        period = exc
+                    period = reportable_period(praw, yraw)
                     if len(period_cache) < 10000:
                         period_cache[key] = period
                 if isinstance(period, CellError):
@@ -169,20 +173,22 @@ class MonthlyStats(Kind):
                 if v is None or v == "":
                     continue
                 if factor is None and type(v) is str and (_PLAIN_INT(v) if i == 5 else _PLAIN(v)):
-                    if nonneg and v[0] == "-":
-                        out.error(row, col, v, "不能为负数。")
+                    # a plain number within the column's digits goes to the database as written; only its sign
+                    # can break a rule
+                    problem = validation.figure_problem(name, Decimal(v)) if v[0] == "-" else None
+                    if problem:
+                        out.error(row, col, v, problem)
                         bad = True
                     else:
-                        values[i] = v  # a plain number goes to the database as written
+                        values[i] = v
                     continue
                 try:
                     d = parse_figure(v, factor, unit, i == 5)
                     if d is None:
                         continue
-                    if nonneg and d < 0:
-                        raise CellError("不能为负数。")
-                    if d >= LIMIT or d <= -LIMIT or (i == 5 and d > INT_MAX):
-                        raise CellError("数值过大。")
+                    problem = validation.figure_problem(name, d)
+                    if problem:
+                        raise CellError(problem)
                     values[i] = d
                 except CellError as exc:
                     out.error(row, col, v, exc)

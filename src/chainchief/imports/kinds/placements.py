@@ -2,9 +2,9 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from chainchief.core.permissions import ADD, CHANGE, can
+from chainchief.core.permissions import CHANGE, can
 from chainchief.imports.fields import PREVIEW_ROWS, Column, is_empty, normalise_name, text
-from chainchief.imports.kinds.base import NAME, USCC, ChainNames, Kind, RowWriter, messages_of
+from chainchief.imports.kinds.base import NAME, USCC, ChainNames, Kind, RowDenied, RowWriter, report_row_error
 from chainchief.imports.matching import EnterpriseIndex
 from chainchief.imports.table import is_blank, is_total
 
@@ -85,21 +85,19 @@ class Placements(Kind):
                     p = SegmentPlacement.objects.filter(segment=segment, membership=membership).first()
                     if p is None:
                         p = SegmentPlacement(segment=segment, membership=membership, note=note or "")
-                        writer.create(p, row)
-                        if not can(user, ADD, p):
-                            raise PermissionDenied("无权在该产业链放置企业。")
+                        writer.create(p, row, denied=("chain", f"无权在产业链“{chain.name}”中放置企业。"))
                         action = "new"
                     elif note is not None and p.note != note:
+                        denied = ("chain", f"无权修改产业链“{chain.name}”的环节企业。")
                         if not can(user, CHANGE, p):
-                            raise PermissionDenied("无权修改该环节企业。")
-                        writer.update(p, {"note": note}, row)
+                            raise RowDenied(denied[1], denied[0])
+                        writer.update(p, {"note": note}, row, denied=denied)
                         action = "updated"
                     else:
                         action = "unchanged"
             except (ValidationError, PermissionDenied, IntegrityError) as exc:
-                msgs = messages_of(exc, self.labels) if isinstance(exc, ValidationError) else [("", str(exc))]
-                for col, msg in msgs:
-                    out.error(row, col, None, msg)
+                report_row_error(out, exc, row, values, where, self.labels,
+                                 aliases={"segment": "segment", "membership": "chain"})
                 writer.changes = [c for c in writer.changes if c.row != row]
                 continue
             setattr(out, action, getattr(out, action) + 1)

@@ -3,9 +3,9 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from chainchief.core.permissions import ADD, CHANGE, VIEW, can, restrict
+from chainchief.core.permissions import CHANGE, VIEW, can, restrict
 from chainchief.imports.fields import PREVIEW_ROWS, CellError, Column, figure_text, is_empty, normalise_name, text
-from chainchief.imports.kinds.base import (USCC, ChainNames, DepartmentNames, Kind, RowWriter, changed_values,
+from chainchief.imports.kinds.base import (USCC, ChainNames, DepartmentNames, Kind, RowDenied, RowWriter, changed_values,
                                            parse_cell, prose, report_row_error)
 from chainchief.imports.matching import EnterpriseIndex
 from chainchief.imports.table import is_blank, is_total
@@ -180,18 +180,15 @@ class KeyProjects(Kind):
                     if "enterprise_id" not in data:
                         raise ValidationError({"enterprise": "新项目须填写建设单位（统一社会信用代码或企业名称）。"})
                     project = KeyProject(chain=chain, **data)
-                    writer.create(project, row)
-                    if not can(user, ADD, project):  # decided on the saved row; the savepoint undoes it
-                        raise PermissionDenied(f"无权在产业链“{chain.name}”中新增重点项目。")
+                    writer.create(project, row, denied=("chain", f"无权在产业链“{chain.name}”中新增重点项目。"))
                     action = "new"
                 else:
                     if not can(user, CHANGE, project):  # before comparing: "unchanged" would confirm a stored value
-                        raise PermissionDenied(f"无权修改重点项目“{project.name}”。")
+                        raise RowDenied(f"无权修改重点项目“{project.name}”。", "name")
                     changed = changed_values(project, data)
-                    if changed:
-                        writer.update(project, changed, row)
-                        if not can(user, CHANGE, project):  # e.g. moved to an enterprise out of the user's reach
-                            raise PermissionDenied(f"无权把重点项目“{project.name}”改为该建设单位。")
+                    if changed:  # e.g. moved to an enterprise out of the user's reach
+                        writer.update(project, changed, row,
+                                      denied=("enterprise", f"无权把重点项目“{project.name}”改为该建设单位。"))
                         action = "updated"
                     else:
                         action = "unchanged"

@@ -5,7 +5,7 @@ Both are held by the importing user's region; both upsert on their natural key."
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from chainchief.core.permissions import ADD, CHANGE, can
+from chainchief.core.permissions import CHANGE, can
 from chainchief.imports.fields import PREVIEW_ROWS, CellError, Column, is_empty, normalise_name, text
 from chainchief.imports.kinds.base import (ChainNames, Kind, RowWriter, changed_values, parse_cell,
                                            report_row_error)
@@ -44,16 +44,14 @@ class _Run:
             with transaction.atomic():
                 if obj is None:
                     obj = model(**key, **data)
-                    self.writer.create(obj, row)
-                    if not can(self.user, ADD, obj):
-                        raise PermissionDenied("无权录入参照数据。")
+                    self.writer.create(obj, row, denied=("", "无权录入参照数据。"))
                     action = "new"
                 else:
                     changed = changed_values(obj, data)
                     if changed:
                         if not can(self.user, CHANGE, obj):
                             raise PermissionDenied("无权修改参照数据。")
-                        self.writer.update(obj, changed, row)
+                        self.writer.update(obj, changed, row, denied=("", "无权修改参照数据。"))
                         action = "updated"
                     else:
                         action = "unchanged"

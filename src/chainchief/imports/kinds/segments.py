@@ -2,9 +2,10 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from chainchief.core.permissions import ADD, CHANGE, can
+from chainchief.core.permissions import CHANGE, can
 from chainchief.imports.fields import PREVIEW_ROWS, CellError, Column, is_empty, normalise_name, text
-from chainchief.imports.kinds.base import ChainNames, Kind, RowWriter, changed_values, messages_of, parse_cell
+from chainchief.imports.kinds.base import (ChainNames, Kind, RowDenied, RowWriter, changed_values, parse_cell,
+                                           report_row_error)
 from chainchief.imports.table import is_blank, is_total
 
 
@@ -156,29 +157,22 @@ class Segments(Kind):
                     if "stage" not in data:
                         raise ValidationError({"stage": "新环节须填写环节位置（上游、中游或下游）。"})
                     seg = Segment(chain=item["chain"], name=item["name"], **data)
-                    writer.create(seg, row)
-                    if not can(user, ADD, seg):  # decided on the saved row; the savepoint undoes it
-                        raise PermissionDenied(f"无权在产业链“{item['chain'].name}”中新增环节。")
+                    writer.create(seg, row, denied=("chain", f"无权在产业链“{item['chain'].name}”中新增环节。"))
                     action = "new"
                 else:
                     changed = changed_values(seg, data)
                     if changed:
+                        denied = ("chain", f"无权修改产业链“{item['chain'].name}”的环节。")
                         if not can(user, CHANGE, seg):
-                            raise PermissionDenied(f"无权修改产业链“{item['chain'].name}”的环节。")
-                        writer.update(seg, changed, row)
+                            raise RowDenied(denied[1], denied[0])
+                        writer.update(seg, changed, row, denied=denied)
                         if "stage" in changed:  # the segments below move along, as on the map
                             self._restage_below(seg, writer, existing, row)
                         action = "updated"
                     else:
                         action = "unchanged"
         except (ValidationError, PermissionDenied, IntegrityError) as exc:
-            if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):  # named by the sheet's column
-                for field, msgs in exc.message_dict.items():
-                    for msg in msgs:
-                        out.error(row, where.get(field, self.labels.get(field, "")), item["values"].get(field), msg)
-            else:
-                for col, msg in messages_of(exc, self.labels) if isinstance(exc, ValidationError) else [("", str(exc))]:
-                    out.error(row, col, None, msg)
+            report_row_error(out, exc, row, item["values"], where, self.labels)
             writer.changes = [c for c in writer.changes if c.row != row]
             failed.add(item["key"])
             for key, obj in existing.items():  # what the savepoint undid goes back to the stored rows

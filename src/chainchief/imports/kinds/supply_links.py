@@ -4,9 +4,9 @@ the supply link service asks; the chain, when given, one the user may see."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from chainchief.core.permissions import ADD, CHANGE, VIEW, can, restrict
+from chainchief.core.permissions import CHANGE, VIEW, can, restrict
 from chainchief.imports.fields import PREVIEW_ROWS, CellError, Column, figure_text, is_empty, normalise_name, text
-from chainchief.imports.kinds.base import (ChainNames, Kind, RowWriter, changed_values, parse_cell, prose,
+from chainchief.imports.kinds.base import (ChainNames, Kind, RowDenied, RowWriter, changed_values, parse_cell, prose,
                                            report_row_error)
 from chainchief.imports.matching import EnterpriseIndex
 from chainchief.imports.table import is_blank, is_total
@@ -133,17 +133,16 @@ class SupplyLinks(Kind):
             with transaction.atomic():
                 if link is None:
                     link = SupplyLink(**data)
-                    writer.create(link, row)
-                    if not can(user, ADD, link):
-                        raise PermissionDenied("无权新增该供应关系。")
+                    writer.create(link, row, denied=("supplier", "无权新增该供应关系。"))
                     action = "new"
                 else:
+                    denied = ("supplier", "无权修改该供应关系。")
                     if not can(user, CHANGE, link):
-                        raise PermissionDenied("无权修改该供应关系。")
+                        raise RowDenied(denied[1], denied[0])
                     changed = changed_values(link, {k: v for k, v in data.items()
                                                     if k not in ("supplier_id", "customer_id", "product", "year")})
                     if changed:
-                        writer.update(link, changed, row)
+                        writer.update(link, changed, row, denied=denied)
                     action = "updated" if changed else "unchanged"
         except (ValidationError, PermissionDenied, IntegrityError) as exc:
             report_row_error(out, exc, row, item["values"], where, self.labels)

@@ -5,9 +5,9 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from chainchief.core.permissions import ADD, CHANGE, can
+from chainchief.core.permissions import CHANGE, can
 from chainchief.imports.fields import PREVIEW_ROWS, CellError, Column, is_empty, normalise_name, text
-from chainchief.imports.kinds.base import (ChainNames, DepartmentNames, Kind, RowWriter, changed_values, parse_cell,
+from chainchief.imports.kinds.base import (ChainNames, DepartmentNames, Kind, RowDenied, RowWriter, changed_values, parse_cell,
                                            prose, report_row_error)
 from chainchief.imports.table import is_blank, is_total
 
@@ -200,20 +200,17 @@ class Tasks(Kind):
                         data.pop("lead_department", None)
                     data.setdefault("status", TaskStatus.NOT_STARTED)
                     task = Task(chain=chain, **data)
-                    writer.create(task, row)
-                    if not can(user, ADD, task):  # decided on the saved row; the savepoint undoes it
-                        raise PermissionDenied(f"无权在产业链“{chain.name}”中新增任务。")
+                    writer.create(task, row, denied=("chain", f"无权在产业链“{chain.name}”中新增任务。"))
                     action = "new"
                 else:
                     if not can(user, CHANGE, task):  # before comparing: "unchanged" would confirm a stored value
-                        raise PermissionDenied(f"无权修改产业链“{chain.name}”的任务“{task.title}”。")
+                        raise RowDenied(f"无权修改产业链“{chain.name}”的任务“{task.title}”。", "title")
                     changed = changed_values(task, data)
                     if "due_on" in changed and task.reminded:
                         changed["reminded"] = ""  # a new deadline is reminded afresh
-                    if changed:
-                        writer.update(task, changed, row)
-                        if not can(user, CHANGE, task):  # e.g. handed to a department out of the user's reach
-                            raise PermissionDenied(f"无权把任务“{task.title}”交给该部门。")
+                    if changed:  # e.g. handed to a department out of the user's reach
+                        writer.update(task, changed, row,
+                                      denied=("lead_department", f"无权把任务“{task.title}”交给该部门。"))
                         action = "updated"
                     else:
                         action = "unchanged"

@@ -20,7 +20,7 @@ def upload(client, f, kind, dry_run=True):
 def test_upload_commit_rollback_over_the_api(api):
     c = api("coordinator")
     a = Enterprise.objects.order_by("pk").first()
-    rows = [["统一社会信用代码", "期间", "营业收入（万元）"], [a.uscc, "2032-05", "12.5"]]
+    rows = [["统一社会信用代码", "期间", "营业收入（万元）"], [a.uscc, "2012-05", "12.5"]]
     r = upload(c, xlsx(rows), "monthly_stats")
     assert r.status_code == 201, r.content
     body = r.json()

@@ -32,7 +32,7 @@ def many_rows(n):
     for i in range(n):
         e = ents[i % len(ents)]
         year, month = divmod(i // len(ents), 12)
-        rows.append([e.uscc, f"{2040 + year}-{month + 1:02d}", f"{100 + i % 97}.{i % 100:02d}", str(i % 13 - 6),
+        rows.append([e.uscc, f"{2005 + year}-{month + 1:02d}", f"{100 + i % 97}.{i % 100:02d}", str(i % 13 - 6),
                      str(10 + i % 50)])
     return rows
 
@@ -49,7 +49,7 @@ def test_one_bad_row_among_5000_writes_nothing_and_is_named(demo_db):
     batch = services.run(batch, user("coordinator"), write=True)
     assert batch.status != BatchStatus.COMMITTED and "未导入任何数据" in batch.message
     assert MonthlyStat.objects.count() == before
-    assert not MonthlyStat.objects.filter(period__year__gte=2040).exists()
+    assert not MonthlyStat.objects.filter(period__year__lt=2019).exists()
 
 
 def test_5000_rows_commit_reimport_and_rollback(demo_db):
@@ -57,7 +57,7 @@ def test_5000_rows_commit_reimport_and_rollback(demo_db):
     coordinator = user("coordinator")
     first = services.commit(dry(csv_file(rows)), coordinator)
     assert first.status == BatchStatus.COMMITTED and (first.new_count, first.updated_count) == (5000, 0)
-    assert MonthlyStat.objects.filter(period__year__gte=2040).count() == 5000
+    assert MonthlyStat.objects.filter(period__year__lt=2019).count() == 5000
     again = dry(csv_file(rows))
     assert (again.new_count, again.updated_count, again.unchanged_count) == (0, 0, 5000)
     rows[10][2] = "1"
@@ -65,23 +65,23 @@ def test_5000_rows_commit_reimport_and_rollback(demo_db):
     assert (changed.new_count, changed.updated_count, changed.unchanged_count) == (0, 1, 4999)
     services.rollback(changed, coordinator)
     e = Enterprise.objects.get(uscc=rows[10][0])
-    assert MonthlyStat.objects.get(enterprise=e, period=date(2040, 1, 1)).revenue == Decimal("109.09")
+    assert MonthlyStat.objects.get(enterprise=e, period=date(2005, 1, 1)).revenue == Decimal("109.09")
 
 
 def test_values_that_are_not_plain_numbers(demo_db):
     a, b, c, d = Enterprise.objects.order_by("pk")[:4]
     rows = [["统一社会信用代码", "期间", "营业收入（亿元）", "利润总额（万元）", "从业人员（人）"],
-            [a.uscc, "2042年1-2月", "1,234.5", "-", "１２０"],  # thousands separator, a dash for none, full-width
-            [b.uscc, "2042-03", 1.5, " 7 ", "12.0"],
-            [c.uscc, "2042-03", "2亿元", "0.125", ""],  # a unit in the cell; half-up rounding
-            [d.uscc, "2042-03", "", "", ""]]  # no figure at all
+            [a.uscc, "2012年1-2月", "1,234.5", "-", "１２０"],  # thousands separator, a dash for none, full-width
+            [b.uscc, "2012-03", 1.5, " 7 ", "12.0"],
+            [c.uscc, "2012-03", "2亿元", "0.125", ""],  # a unit in the cell; half-up rounding
+            [d.uscc, "2012-03", "", "", ""]]  # no figure at all
     batch = dry(xlsx(rows))
     errors = {e["row"]: e for e in batch.errors}
     assert list(errors) == [5] and "没有任何指标值" in errors[5]["message"]
     batch = services.commit(dry(xlsx(rows[:-1])), user("coordinator"))
     assert batch.status == BatchStatus.COMMITTED, batch.errors
-    got = {s.enterprise_id: s for s in MonthlyStat.objects.filter(period__year=2042)}
-    assert got[a.pk].period == date(2042, 2, 1) and got[a.pk].revenue == Decimal("12345000.00")
+    got = {s.enterprise_id: s for s in MonthlyStat.objects.filter(period__year=2012)}
+    assert got[a.pk].period == date(2012, 2, 1) and got[a.pk].revenue == Decimal("12345000.00")
     assert got[a.pk].profit is None and got[a.pk].employees == 120
     assert got[b.pk].revenue == Decimal("15000.00") and got[b.pk].profit == Decimal("7.00")
     assert got[b.pk].employees == 12
@@ -91,9 +91,9 @@ def test_values_that_are_not_plain_numbers(demo_db):
 def test_faulty_values_are_named_with_their_column(demo_db):
     a, b, c = Enterprise.objects.order_by("pk")[:3]
     rows = [["统一社会信用代码", "期间", "营业收入（万元）", "从业人员（人）"],
-            [a.uscc, "2043-13", "10", "5"],
-            [b.uscc, "2043-01", "NaN", "3.5"],
-            [c.uscc, "2043-01", "99999999999999999", "-1"],
+            [a.uscc, "2013-13", "10", "5"],
+            [b.uscc, "2013-01", "NaN", "3.5"],
+            [c.uscc, "2013-01", "99999999999999999", "-1"],
             ["合计", "", "30", "9"]]  # a total row is skipped
     batch = dry(csv_file(rows))
     found = sorted((e["row"], e["column"].split(" ")[0], e["message"]) for e in batch.errors)
@@ -107,10 +107,10 @@ def test_cells_with_tabs_line_breaks_and_backslashes_keep_their_text(demo_db):
     """Staging writes COPY's text format by hand: such cells must reach the checks exactly as written."""
     a, b, c = Enterprise.objects.order_by("pk")[:3]
     rows = [HEADER,
-            [a.uscc, "2044-01", "1\t2", "3", "4"],
-            [b.uscc, "2044-01", "5\\N", "6", "7"],
-            [c.uscc + "\n", "2044-01", "8", "9", "10"],  # surrounding white space is dropped from a code
-            [a.uscc, "2044-02", "11", "12", "13"]]
+            [a.uscc, "2014-01", "1\t2", "3", "4"],
+            [b.uscc, "2014-01", "5\\N", "6", "7"],
+            [c.uscc + "\n", "2014-01", "8", "9", "10"],  # surrounding white space is dropped from a code
+            [a.uscc, "2014-02", "11", "12", "13"]]
     batch = dry(csv_file(rows))
     found = {(e["row"], e["column"].split(" ")[0]): e["value"] for e in batch.errors}
     assert found == {(2, "C"): "1\t2", (3, "C"): "5\\N"}
@@ -186,16 +186,16 @@ def test_a_workbook_with_title_blank_total_and_odd_cells(demo_db, monkeypatch, r
 
     a, b, c, d = Enterprise.objects.order_by("pk")[:4]
     rows = {
-        2: ["2045 年月度统计"],
+        2: ["2015 年月度统计"],
         3: HEADER + ["备注"],
-        4: [a.uscc, datetime(2045, 3, 1), 100.5, 7, 12],
+        4: [a.uscc, datetime(2015, 3, 1), 100.5, 7, 12],
         6: ["  ", "\u3000"],
-        7: [b.uscc, "2045-03", "1\t2", 3, 4],
-        8: [c.uscc, "2045-03", "5\\N", 6, 7],
+        7: [b.uscc, "2015-03", "1\t2", 3, 4],
+        8: [c.uscc, "2015-03", "5\\N", 6, 7],
         9: [None, None, None, None, None, "只有备注"],
         10: ["合 计", None, 300, 9, 20],
-        11: [d.uscc + "\n", "2045-03", 8, 9, 10],
-        12: [a.uscc, "2045年4月", 1.5, None, None],
+        11: [d.uscc + "\n", "2015-03", 8, 9, 10],
+        12: [a.uscc, "2015年4月", 1.5, None, None],
     }
 
     def cells(skip=()):
@@ -212,21 +212,21 @@ def test_a_workbook_with_title_blank_total_and_odd_cells(demo_db, monkeypatch, r
     assert values == {7: "1\t2", 8: "5\\N"}
     assert batch.total_rows == 6 and batch.error_count == 3
     assert [(p["row"], p["uscc"], p["period"]) for p in batch.preview] == [
-        (4, a.uscc, "2045-03"), (11, d.uscc, "2045-03"), (12, a.uscc, "2045-04")]
+        (4, a.uscc, "2015-03"), (11, d.uscc, "2015-03"), (12, a.uscc, "2015-04")]
     batch = services.commit(dry(workbook(cells(skip=(7, 8, 9)))), user("coordinator"))
     assert batch.status == BatchStatus.COMMITTED, batch.errors
-    got = {(s.enterprise_id, s.period): s for s in MonthlyStat.objects.filter(period__year=2045)}
-    assert set(got) == {(a.pk, date(2045, 3, 1)), (d.pk, date(2045, 3, 1)), (a.pk, date(2045, 4, 1))}
-    first = got[a.pk, date(2045, 3, 1)]
+    got = {(s.enterprise_id, s.period): s for s in MonthlyStat.objects.filter(period__year=2015)}
+    assert set(got) == {(a.pk, date(2015, 3, 1)), (d.pk, date(2015, 3, 1)), (a.pk, date(2015, 4, 1))}
+    first = got[a.pk, date(2015, 3, 1)]
     assert (first.revenue, first.profit, first.employees) == (Decimal("100.50"), Decimal("7.00"), 12)
-    assert got[d.pk, date(2045, 3, 1)].revenue == Decimal("8.00")
-    assert got[a.pk, date(2045, 4, 1)].revenue == Decimal("1.50")
+    assert got[d.pk, date(2015, 3, 1)].revenue == Decimal("8.00")
+    assert got[a.pk, date(2015, 4, 1)].revenue == Decimal("1.50")
     assert bool(columns) == (connection.vendor == "postgresql" and reader == "whole sheet")
 
 
 def test_a_long_run_of_spaces_or_a_padded_total_is_no_data_row(demo_db):
     a = Enterprise.objects.order_by("pk").first()
-    rows = [HEADER, [a.uscc, "2046-01", "1", "2", "3"], [" " * 20, "", "", "", ""], ["合计" + " " * 20, "", "1", "2", "3"]]
+    rows = [HEADER, [a.uscc, "2016-01", "1", "2", "3"], [" " * 20, "", "", "", ""], ["合计" + " " * 20, "", "1", "2", "3"]]
     batch = dry(csv_file(rows))
     assert batch.status == BatchStatus.VALIDATED, batch.errors
     assert batch.total_rows == 1 and batch.error_count == 0

@@ -212,7 +212,7 @@ def test_reimport_changes_nothing_and_rollback_restores(demo_db):
     other = Enterprise.objects.exclude(pk=existing.enterprise_id).order_by("pk").first()
     rows = [["统一社会信用代码", "期间", "营业收入（万元）"],
             [existing.enterprise.uscc, f"{existing.period:%Y-%m}", str((old_revenue or 0) + 1)],
-            [other.uscc, "2030-01", "5"]]
+            [other.uscc, "2010-01", "5"]]
     # The same file twice (the same bytes: a workbook saved again a second later differs in its timestamps).
     content = xlsx(rows).read()
     first = services.commit(dry("coordinator", SimpleUploadedFile("test.xlsx", content), "monthly_stats"),
@@ -229,7 +229,7 @@ def test_reimport_changes_nothing_and_rollback_restores(demo_db):
     services.rollback(first, coordinator)
     existing.refresh_from_db()
     assert existing.revenue == old_revenue
-    assert not MonthlyStat.objects.filter(enterprise=other, period=date(2030, 1, 1)).exists()
+    assert not MonthlyStat.objects.filter(enterprise=other, period=date(2010, 1, 1)).exists()
     assert ImportBatch.objects.get(pk=first.pk).status == BatchStatus.ROLLED_BACK
     assert AuditEvent.objects.filter(object_id=str(first.pk), content_type__model="importbatch").count() == 2
 
@@ -257,14 +257,14 @@ def test_enterprise_user_imports_only_its_own_figures(demo_db):
     me = user("enterprise")
     own = me.enterprises.get()
     other = Enterprise.objects.exclude(pk=own.pk).order_by("pk").first()
-    rows = [["统一社会信用代码", "期间", "营业收入"], [own.uscc, "2031-01", "10"], [other.uscc, "2031-01", "10"]]
+    rows = [["统一社会信用代码", "期间", "营业收入"], [own.uscc, "2011-01", "10"], [other.uscc, "2011-01", "10"]]
     batch = dry("enterprise", xlsx(rows), "monthly_stats")
     assert batch.status == BatchStatus.PARSED, batch.errors
     [error] = batch.errors
     assert error["row"] == 3 and "无权" in error["message"]
     ok = dry("enterprise", xlsx(rows[:2]), "monthly_stats")
     assert services.commit(ok, me).status == BatchStatus.COMMITTED
-    assert MonthlyStat.objects.filter(enterprise=own, period=date(2031, 1, 1)).exists()
+    assert MonthlyStat.objects.filter(enterprise=own, period=date(2011, 1, 1)).exists()
 
 
 def test_leader_cannot_import(demo_db):
