@@ -258,8 +258,8 @@ if PRODUCTION:
 # The change log is kept at least this many days; older rows may be archived (manage.py archive_audit).
 AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "180")))
 
-# API tokens live this long (days).
-API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
+# API tokens live this many hours (POST /api/v1/auth/token/refresh gives a new one before the old one ends).
+API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "8"))
 
 LOGGING = {
     "version": 1,

@@ -39,8 +39,8 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens can be seen and revoked (deleted) here; they are issued through the API only."""
 
-    list_display = ("user", "prefix", "created_at", "expires_at", "last_used_at")
-    readonly_fields = ("user", "digest", "prefix", "created_at", "expires_at", "last_used_at")
+    list_display = ("user", "prefix", "created_at", "expires_at", "last_used_at", "address")
+    readonly_fields = ("user", "digest", "prefix", "created_at", "expires_at", "last_used_at", "user_agent", "address")
 
     def has_add_permission(self, request):
         return False

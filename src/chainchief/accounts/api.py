@@ -1,4 +1,9 @@
+from datetime import datetime
+
+from django.http import Http404
 from ninja import Router, Schema
+
+from chainchief.accounts import services
 
 router = Router(tags=["认证"])
 
@@ -23,3 +28,48 @@ def me(request):
         "role_label": user.get_role_display(), "region_id": user.region_id, "department_id": user.department_id,
         "chain_ids": sorted(user.scope.chains), "enterprise_ids": sorted(user.scope.enterprises),
     }
+
+
+class TokenInfo(Schema):
+    id: int
+    prefix: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    user_agent: str
+    address: str | None
+    current: bool
+
+
+@router.get("/auth/tokens", response=list[TokenInfo], summary="我的 API 令牌")
+def my_tokens(request):
+    """The signed-in user's own tokens, the newest first; ``current`` marks the one this request came with."""
+    current = getattr(request, "api_token_digest", None)
+    return [{"id": t.pk, "prefix": t.prefix, "created_at": t.created_at, "expires_at": t.expires_at,
+             "last_used_at": t.last_used_at, "user_agent": t.user_agent, "address": t.address,
+             "current": t.digest == current} for t in services.tokens_of(request.auth)]
+
+
+class Revoked(Schema):
+    deleted: bool = True
+
+
+@router.delete("/auth/tokens/{int:pk}", response=Revoked, summary="撤销我的一个 API 令牌")
+def revoke_token(request, pk: int):
+    if not services.revoke_token(request.auth, pk):
+        raise Http404
+    return {"deleted": True}
+
+
+class LoggedOut(Schema):
+    tokens_revoked: int
+
+
+@router.post("/auth/logout-everywhere", response=LoggedOut, summary="退出所有设备（结束全部会话与令牌）")
+def logout_everywhere(request):
+    count = services.logout_everywhere(request.auth)
+    if getattr(request, "api_token_digest", None) is None:  # signed in through the session: it ends here too
+        from django.contrib.auth import logout
+
+        logout(request)
+    return {"tokens_revoked": count}

@@ -36,6 +36,9 @@ class User(AbstractUser):
     display_name = models.CharField(_("显示名称"), max_length=64, blank=True)
     must_change_password = models.BooleanField(_("须修改密码"), default=False,
                                                help_text=_("管理员设置的初始密码或重置的密码，须在下次登录时修改"))
+    # Raised by "log out everywhere": part of the sessions' authentication hash, so every session signed in
+    # before it no longer verifies (``_get_session_auth_hash``).
+    session_generation = models.PositiveIntegerField(_("会话代数"), default=0, editable=False)
 
     objects = ChainChiefUserManager()
     access = Access(kind=AUDIT)
@@ -53,6 +56,24 @@ class User(AbstractUser):
         """The user's scopes resolved to ids (once per request; cached under the data stamp, see scope.cached)."""
         return cached_scope(self)
 
+    def _get_session_auth_hash(self, secret=None):
+        """Django's HMAC of the password hash, with the session generation mixed in once "log out everywhere" has
+        raised it (0 keeps Django's own value, so existing sessions stay valid until then)."""
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac("chainchief.accounts.User.session_auth_hash", f"{self.password}:{self.session_generation}",
+                           secret=secret, algorithm="sha256").hexdigest()
+
+    def save(self, *args, **kwargs):
+        # A new password (set_password, whoever calls it: the user's own change, the admin, changepassword) ends
+        # every API token of the user. A hash upgrade at login is not a new password (Django clears _password).
+        new_password = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if new_password:
+            ApiToken.objects.filter(user=self).delete()
+
     def refresh_region_scope(self):
         """After a region was added below the user's region: its region scope includes it at once."""
         if "scope" in self.__dict__:
@@ -60,32 +81,51 @@ class User(AbstractUser):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API. Only its SHA-256 is stored."""
+    """A bearer token for the API. Only its SHA-256 is stored. It lives ``API_TOKEN_TTL_HOURS`` (a refresh gives a
+    new one), and ends earlier when its holder revokes it, changes the password, enrols a second factor or logs
+    out everywhere (``accounts.services``)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    prefix = models.CharField(_("前缀"), max_length=8)
+    created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("到期时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    # Where it was issued, so that its holder recognises it in the list.
+    user_agent = models.CharField(_("客户端"), max_length=200, blank=True)
+    address = models.GenericIPAddressField(_("地址"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API 令牌")
         verbose_name_plural = _("API 令牌")
+        ordering = ["-created_at", "-id"]
 
     @staticmethod
     def hash(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user):
+    def issue(cls, user, request=None):
         """A new token for ``user``: returns (token row, raw token). The raw value is shown once."""
         raw = secrets.token_urlsafe(32)
+        meta = request.META if request is not None else {}
         row = cls.objects.create(
             user=user, digest=cls.hash(raw), prefix=raw[:8],
-            expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_TTL_DAYS),
+            expires_at=timezone.now() + timedelta(hours=settings.API_TOKEN_TTL_HOURS),
+            user_agent=meta.get("HTTP_USER_AGENT", "")[:200], address=_address(meta.get("REMOTE_ADDR")),
         )
         return row, raw
+
+
+def _address(value):
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_ipv46_address
+
+    try:
+        validate_ipv46_address(value or "")
+    except ValidationError:  # no address, or not one
+        return None
+    return value
 
 
 class Notification(models.Model):

@@ -1,7 +1,9 @@
-"""Writes of the accounts app beyond the generic services: a changed password (audited without its hash)."""
+"""Writes of the accounts app beyond the generic services: a changed password (audited without its hash), API
+tokens ended by their holder, "log out everywhere", the second factor."""
 from django.db import transaction
+from django.db.models import F
 
-from chainchief.accounts.models import User
+from chainchief.accounts.models import ApiToken, User
 from chainchief.core import services
 
 
@@ -38,6 +40,8 @@ def otp_confirm(user, device, code):
     device.__class__.objects.filter(user=user, confirmed=False).delete()
     services.record(user, "update", user, before={"two_factor": False}, after={"two_factor": True},
                     object_repr=f"{user.username} 启用两步验证")
+    # Tokens issued with the password alone end: from now on a token needs the code too.
+    revoke_tokens(user)
     return True
 
 
@@ -54,3 +58,52 @@ def otp_remove(user, code):
     services.record(user, "update", user, before={"two_factor": True}, after={"two_factor": False},
                     object_repr=f"{user.username} 停用两步验证")
     return True
+
+
+# API tokens and sessions. A token is ended by deleting its row (the token table is watched by the cache stamp, so
+# the next request with it is refused); sessions by raising the user's session generation, which is part of every
+# session's authentication hash (User._get_session_auth_hash).
+
+def tokens_of(user):
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+@transaction.atomic
+def revoke_token(user, pk):
+    """Ends the token ``pk`` of ``user``; False if ``user`` has no such token (another user's is never touched)."""
+    token = tokens_of(user).filter(pk=pk).first()
+    if token is None:
+        return False
+    token.delete()
+    services.record(user, "delete", user, before={"token": token.prefix},
+                    object_repr=f"{user.username} 撤销 API 令牌 {token.prefix}…")
+    return True
+
+
+def revoke_tokens(user):
+    """Ends every token of ``user``; returns how many."""
+    count, _by_model = ApiToken.objects.filter(user=user).delete()
+    return count
+
+
+@transaction.atomic
+def refresh_token(user, digest, request=None):
+    """A new token for the holder of the token ``digest``, which ends: (row, raw value), or None when that token no
+    longer exists."""
+    if not ApiToken.objects.filter(user=user, digest=digest).delete()[0]:
+        return None
+    row, raw = ApiToken.issue(user, request)
+    services.record(user, "token", user, object_repr=f"{user.username} 刷新 API 令牌 {row.prefix}…")
+    return row, raw
+
+
+@transaction.atomic
+def logout_everywhere(user):
+    """Ends every session and every API token of ``user`` (the change log records it); returns the number of
+    tokens ended."""
+    count = revoke_tokens(user)
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+    services.record(user, "logout", user, after={"tokens_revoked": count},
+                    object_repr=f"{user.username} 退出所有设备")
+    return count

@@ -22,6 +22,7 @@ class BearerToken(HttpBearer):
         user = user_for_token(token)
         if user is not None:
             request.user = user
+            request.api_token_digest = ApiToken.hash(token)  # which token: the list marks it, refresh ends it
         return user
 
 
@@ -142,10 +143,23 @@ def issue_token(request, payload: TokenIn):
             return Status(401, {"detail": "请先在页面上启用两步验证。"})
         if otp.verify(user, payload.otp) is None:
             return Status(401, {"detail": "需要两步验证码，或验证码不正确。"})
-    row, raw = ApiToken.issue(user)
+    row, raw = ApiToken.issue(user, request)
     record(user, AuditAction.TOKEN, user)
     return Status(200, {"token": raw, "expires_at": row.expires_at.isoformat(), "username": user.username,
                  "role": user.role})
+
+
+@api.post("/auth/token/refresh", auth=BearerToken(), response={200: TokenOut, 401: dict}, tags=["认证"],
+          summary="刷新令牌（签发新令牌，原令牌随即失效）")
+def refresh_token(request):
+    from chainchief.accounts import services as account_services
+
+    issued = account_services.refresh_token(request.auth, request.api_token_digest, request)
+    if issued is None:  # ended meanwhile (revoked by another request)
+        return Status(401, {"detail": "未登录或令牌无效。"})
+    row, raw = issued
+    return Status(200, {"token": raw, "expires_at": row.expires_at.isoformat(), "username": request.auth.username,
+                        "role": request.auth.role})
 
 
 def _mount():

@@ -119,6 +119,48 @@ def notifications(request):
 
 
 @login_required
+def tokens(request):
+    """The signed-in user's API tokens (issued at POST /api/v1/auth/token): each may be revoked; "log out
+    everywhere" ends them all and every session."""
+    from django.http import Http404
+    from django.shortcuts import redirect
+
+    from chainchief.accounts import services as account_services
+
+    if request.method == "POST":
+        pk = request.POST.get("revoke", "")
+        if not pk.isdigit() or not account_services.revoke_token(request.user, int(pk)):
+            raise Http404
+        from django.contrib import messages
+
+        messages.success(request, _("令牌已撤销。"))
+        return redirect("web:tokens")
+    from django.conf import settings
+
+    return render(request, "web/tokens.html", {"tokens": account_services.tokens_of(request.user),
+                                               "ttl_hours": settings.API_TOKEN_TTL_HOURS})
+
+
+@login_required
+def logout_everywhere(request):
+    """Ends every session of the user (this one included) and every API token; POST only."""
+    from django.contrib.auth import logout
+    from django.http import HttpResponseNotAllowed
+    from django.shortcuts import redirect
+
+    from chainchief.accounts import services as account_services
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    from django.contrib import messages
+
+    account_services.logout_everywhere(request.user)
+    logout(request)
+    messages.success(request, _("已退出所有设备：全部会话与 API 令牌均已失效。"))
+    return redirect("web:login")
+
+
+@login_required
 def commissioner(request):
     """A commissioner's page: the enterprises it serves with their latest figures, last visit and open requests,
     and the visit log, with a form to record a visit."""

@@ -116,8 +116,9 @@ MATRIX = {
 EXEMPT = {
     "core.Stamp": ("the cache token, one row that no page or endpoint shows; written only by database triggers",
                    "core/tests/test_stamps.py::test_memo_recomputes_after_a_write_and_only_then"),
-    "accounts.ApiToken": ("a user's own bearer tokens, stored as SHA-256, read only by the token's holder through the "
-                          "authentication backend, never listed", "accounts/tests/test_cached_access.py::test_a_deactivated_user_is_refused_at_once"),
+    "accounts.ApiToken": ("a user's own bearer tokens, stored as SHA-256, read by the authentication backend and listed "
+                          "or revoked only as user=request.user (the tokens page, /api/v1/auth/tokens)",
+                          "accounts/tests/test_tokens.py::test_a_user_lists_and_revokes_its_own_tokens"),
     "accounts.Notification": ("a user's own inbox, always read as user=request.user",
                               "appeals/tests/test_workflow.py::test_the_whole_path_with_who_may_take_each_step"),
     "accounts.SavedView": ("a user's own saved filters, always read as user=request.user",
