@@ -47,10 +47,16 @@ class AuditEvent(models.Model):
     object_repr = models.CharField(_("对象"), max_length=200, blank=True)
     before = models.JSONField(_("修改前"), null=True, blank=True)
     after = models.JSONField(_("修改后"), null=True, blank=True)
+    # The region the changed object belongs to (by its ``access``), as it was when the event was written. Not a
+    # constraint: the log outlives the rows it names, and deleting a region changes none of its events.
+    region = models.ForeignKey("core.Region", verbose_name=_("对象所属区域"), null=True, blank=True,
+                               on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
 
     objects = AuditQuerySet.as_manager()
-    # Events belong to the region of the user who caused them; failed logins (no user) only admins see.
-    access = Access(kind=AUDIT, region="user__region")
+    # An event is read in the region of the user who caused it and in the region of the object it changed: a change
+    # of a city's row by anyone outside the city (the platform's administrator) is in the city's log too. Failed
+    # logins (no user, no object) only admins see.
+    access = Access(kind=AUDIT, region=("user__region", "region"))
 
     class Meta:
         verbose_name = _("审计记录")

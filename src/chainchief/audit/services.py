@@ -2,6 +2,7 @@
 import json
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
@@ -20,9 +21,35 @@ def snapshot(obj) -> dict:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
+def region_of(obj):
+    """The id of the region ``obj`` belongs to: the first of its ``access`` region paths that leads to one (a path
+    is single-valued; "pk" for a region itself), or None for an object of no region."""
+    paths = getattr(getattr(obj, "access", None), "region", None)
+    for path in (paths,) if isinstance(paths, str) else paths or ():
+        if path == "pk":
+            return obj.pk
+        *through, last = path.split("__")
+        value = obj
+        for name in through:
+            try:
+                value = getattr(value, name, None)
+            except ObjectDoesNotExist:  # a row deleted in the same transaction
+                value = None
+            if value is None:
+                break
+        else:
+            region = getattr(value, f"{last}_id", None)
+            if region is None and last == "pk":
+                region = value.pk
+            if region is not None:
+                return region
+    return None
+
+
 def record(user, action, obj=None, before=None, after=None, username=None, object_repr=None):
     user_obj = user if getattr(user, "is_authenticated", False) else None
     return AuditEvent.objects.create(
+        region_id=region_of(obj) if isinstance(obj, models.Model) else None,
         user=user_obj,
         username=username or (user_obj.get_username() if user_obj else ""),
         action=action,

@@ -123,13 +123,19 @@ crud(router, ChainDepartment, out=ChainDepartmentOut, name="ChainDepartment", pa
 
 class WorkModelOut(Schema):
     id: int
+    region_id: int
     name: str
     description: str
     version: int
 
 
+class WorkModelFilters(ListParams):
+    region: Annotated[int | None, FilterLookup("region_id")] = None
+
+
+# A work model belongs to the region that drew it up (``region``): that region's office keeps it and its items.
 crud(router, WorkModel, out=WorkModelOut, name="WorkModel", path="/work-models", tags=["工作模式"],
-     fields=["name", "description"], search=("name",))
+     fields=["region", "name", "description"], search=("name",), filters=WorkModelFilters)
 
 
 class WorkModelItemOut(Schema):

@@ -10,17 +10,23 @@ from chainchief.core.models import BaseModel
 
 
 class WorkModel(BaseModel):
-    """A named checklist every chain must complete, e.g. "八个一" or "1+N 清单". Data, never code."""
+    """A named checklist every chain must complete, e.g. "八个一" or "1+N 清单". Data, never code.
 
-    name = models.CharField(_("名称"), max_length=64, unique=True)
+    It belongs to the region that drew it up (``region``): that region's office keeps it and its items; a region
+    below may follow it (``Region.work_model``) without owning it."""
+
+    name = models.CharField(_("名称"), max_length=64)
+    region = models.ForeignKey("core.Region", verbose_name=_("所属区域"), on_delete=models.PROTECT,
+                               related_name="own_work_models", help_text=_("制定该工作模式的区域，由其链长办维护"))
     description = models.TextField(_("说明"), blank=True)
 
-    access = Access(kind=REFERENCE, region_managed=True)
+    access = Access(kind=REFERENCE, region="region", region_managed=True)
 
     class Meta:
         verbose_name = _("工作模式")
         verbose_name_plural = _("工作模式")
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="workmodel_unique_name")]
 
     def __str__(self):
         return self.name
@@ -33,7 +39,7 @@ class WorkModelItem(BaseModel):
     description = models.TextField(_("说明"), blank=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
 
-    access = Access(kind=REFERENCE, region_managed=True)
+    access = Access(kind=REFERENCE, region="work_model__region", region_managed=True)
 
     class Meta:
         verbose_name = _("工作模式事项")

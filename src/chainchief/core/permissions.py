@@ -89,7 +89,9 @@ def _scope_q(user, model, action):
     s = user.scope
     if scope == REGION:
         if access.region is None:
-            return Q()
+            # A row of no region is read in every region but belongs to none: no region's office changes it
+            # (another city's office would otherwise edit what this city reads); administrators (ALL) do.
+            return Q() if action == VIEW else None
         return _any(access.region, s.regions) if s.regions else None
     if scope == OWN_REGION:
         if access.region is None or not getattr(user, "region_id", None):

@@ -70,7 +70,8 @@ def _load_base(seed, stdout):
     districts = [Region.objects.create(name=n, code=c, level=RegionLevel.DISTRICT, parent=city, order=i)
                  for i, (n, c) in enumerate(data.DISTRICTS)]
 
-    work_model = WorkModel.objects.create(name=data.WORK_MODEL, description=data.WORK_MODEL_DESCRIPTION)
+    work_model = WorkModel.objects.create(name=data.WORK_MODEL, region=city,
+                                          description=data.WORK_MODEL_DESCRIPTION)
     items = [WorkModelItem.objects.create(work_model=work_model, name=n, description=d, order=i + 1)
              for i, (n, d) in enumerate(data.WORK_ITEMS)]
     city.work_model = work_model

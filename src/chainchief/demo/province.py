@@ -150,7 +150,7 @@ def load(seed=2021, stdout=None):
                                               defaults={"short_name": "省工信厅"})[0]
     tier = ChainTier.objects.get_or_create(name="标志性产业链", region=province,
                                            defaults={"target_scale": Decimal(10000), "target_year": 2025})[0]
-    work_model, created = WorkModel.objects.get_or_create(name=WORK_MODEL, defaults={
+    work_model, created = WorkModel.objects.get_or_create(name=WORK_MODEL, region=province, defaults={
         "description": "山东省产业链工作模式：1 个产业链图谱 + N 张清单（示意）"})
     items = ([WorkModelItem.objects.create(work_model=work_model, name=n, order=i + 1) for i, n in enumerate(WORK_ITEMS)]
              if created else list(work_model.items.all()))

@@ -406,7 +406,7 @@ def _reference(province):
         ChainDepartment.objects.create(chain=chain, department=department, is_lead=True)
     for region in Region.objects.filter(pk__in=regions, work_model__isnull=True, chains__isnull=False).distinct():
         model, created = WorkModel.objects.get_or_create(
-            name=WORK_MODEL, defaults={"description": "合成数据：“1 图谱 + N 清单”工作模式。"})
+            name=WORK_MODEL, region=province, defaults={"description": "合成数据：“1 图谱 + N 清单”工作模式。"})
         if created:
             WorkModelItem.objects.bulk_create([WorkModelItem(work_model=model, name=n, order=i + 1)
                                                for i, n in enumerate(WORK_ITEMS)])

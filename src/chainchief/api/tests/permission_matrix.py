@@ -8,7 +8,11 @@ model therefore joins this register with its tests (docs/adding-a-model.md).
 An entry is "path/of/test_file.py::name", relative to the chainchief package: a test function, or ``ENDPOINTS``
 (the generic table of api/tests/test_api_permissions.py, which must then hold the model). Every model with a list
 API is also walked by ``test_permission_matrix.py::test_every_list_api`` (anonymous 401; the enterprise user and
-the commissioner list only rows of their own enterprises; the enterprise user only its enterprise's chains).
+the commissioner list only rows of their own enterprises; the enterprise user only its enterprise's chains), and by
+``test_permission_matrix.py::test_no_write_outside_the_writers_region``: no region-wide role writes a row outside its
+region — 青岛's office (another city), a district's office (below the city) and the province's office (above it,
+which writes only provincial rows) are refused every change, deletion and addition of 潍坊's rows through the
+permission filter, the services, the API and the Django admin.
 """
 
 GENERIC = "api/tests/test_api_permissions.py::ENDPOINTS"
@@ -20,8 +24,9 @@ MATRIX = {
     "core.Department": [GENERIC, "chains/tests/test_reference_pages.py::test_a_department_of_another_region_is_refused_with_a_message"],
     "core.Person": [GENERIC, "chains/tests/test_reference_pages.py::test_read_only_roles_see_but_do_not_change"],
     "chains.ChainTier": [GENERIC],
-    "chains.WorkModel": [GENERIC],
-    "chains.WorkModelItem": [GENERIC],
+    "chains.WorkModel": [GENERIC, "api/tests/test_api_permissions.py::test_another_citys_office_does_not_change_the_citys_work_model",
+                         "api/tests/test_api_permissions.py::test_a_change_to_the_citys_rows_is_in_the_citys_audit_log_whoever_made_it"],
+    "chains.WorkModelItem": [GENERIC, "api/tests/test_api_permissions.py::test_another_citys_office_does_not_change_the_citys_work_model"],
     # chains and what hangs off them
     "chains.Chain": [GENERIC, "core/tests/test_permissions.py::test_chain_scope", "chains/tests/test_pages.py::test_enterprise_user_sees_only_its_chains"],
     "chains.ChainRole": [GENERIC, "chains/tests/test_leaders.py::test_a_row_of_another_chain_is_not_found"],
@@ -107,7 +112,8 @@ MATRIX = {
     # users, audit, imports
     "accounts.User": ["web/tests/test_pages.py::test_admin_for_admins_only", "accounts/tests/test_cached_access.py::test_a_role_change_counts_at_once"],
     "audit.AuditEvent": ["core/tests/test_permissions.py::test_audit_is_for_admin_and_coordinator", "audit/tests/test_pages.py::test_who_may_see_the_audit_log",
-                         "api/tests/test_api_permissions.py::test_audit_list_only_for_admin_and_coordinator"],
+                         "api/tests/test_api_permissions.py::test_audit_list_only_for_admin_and_coordinator",
+                         "api/tests/test_api_permissions.py::test_a_change_to_the_citys_rows_is_in_the_citys_audit_log_whoever_made_it"],
     "imports.ImportBatch": ["imports/tests/test_api.py::test_leader_gets_403_and_others_do_not_see_batches", "imports/tests/test_imports.py::test_leader_cannot_import",
                             "imports/tests/test_imports.py::test_enterprise_user_imports_only_its_own_figures"],
 }

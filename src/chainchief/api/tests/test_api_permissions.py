@@ -226,15 +226,15 @@ ENDPOINTS = [
         fresh=lambda w: _tier(w), other=lambda w: _tier(w, w.other_city)),
     Endpoint(
         "/api/v1/work-models", "chains.WorkModel", REFERENCE,
-        create=lambda w: ({"name": "六个一", "description": "2024 年起"}, {"name": "六个一"}),
+        create=lambda w: ({"name": "六个一", "region_id": w.city.pk, "description": "2024 年起"}, {"name": "六个一"}),
         power=lambda w: w.work_model, patch=("description", "已修改", "description", "已修改"),
-        fresh=lambda w: _work_model()),
+        fresh=lambda w: _work_model(w), other=lambda w: _work_model(w, w.other_city)),
     Endpoint(
         "/api/v1/work-model-items", "chains.WorkModelItem", REFERENCE,
         create=lambda w: ({"work_model_id": w.work_model.pk, "name": "一个工作专班", "order": 9},
                           {"name": "一个工作专班"}),
         power=lambda w: w.work_model.items.get(order=1), patch=("description", "已修改", "description", "已修改"),
-        fresh=lambda w: _item(w)),
+        fresh=lambda w: _item(w), other=lambda w: _work_model(w, w.other_city).items.create(name="外市事项")),
     Endpoint(
         "/api/v1/chains", "chains.Chain", CHAIN,
         create=lambda w: ({"name": "低空经济", "short_name": "低空", "region_id": w.city.pk, "tier_id": w.tier.pk},
@@ -291,10 +291,10 @@ def _person_in(region):
     return Person.objects.create(name="外市人员", title="副市长", region=region)
 
 
-def _work_model():
+def _work_model(w, region=None):
     from chainchief.chains.models import WorkModel
 
-    return WorkModel.objects.create(name="待删除模式")
+    return WorkModel.objects.create(name="待删除模式", region=region or w.city)
 
 
 def _fresh_role(w):
@@ -535,8 +535,8 @@ def test_enterprise_user_sees_only_its_enterprises_chains_and_records(w, as_user
         Qualification.objects.filter(enterprise=w.own_enterprise).values_list("pk", flat=True))
     # Reference data of the region is shared.
     assert len(_all_ids(client, "/api/v1/departments")) == 12
-    # Work models are shared by every region: 潍坊's 八个一 (8 items) and the province's 1+N (6 lists).
-    assert len(_all_ids(client, "/api/v1/work-model-items")) == 8 + 6
+    # A work model is its region's: 潍坊's 八个一 (8 items), not the province's 1+N (6 lists).
+    assert len(_all_ids(client, "/api/v1/work-model-items")) == 8
 
 
 def test_commissioner_sees_all_chains_but_only_its_enterprises_records(w, as_user):
@@ -739,3 +739,64 @@ def test_audit_cannot_be_written_through_the_api(method, w, as_user):
         resolve(f"/api/v1/audit/{event.pk}")
     assert AuditEvent.objects.count() == count
     assert AuditEvent.objects.get(pk=event.pk).action == "update"
+
+
+# --- another city's office and the city's reference data ----------------------------------------------------------
+
+
+def test_another_citys_office_does_not_change_the_citys_work_model(w, as_user):
+    """青岛's 链长办 is region-wide in 青岛 only: 潍坊's “八个一” and its items are neither changed, extended nor
+    deleted by it, through the API or the services, and nothing of it reaches 潍坊's chain page."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.test import Client
+
+    from chainchief.chains.models import WorkModel, WorkModelItem
+    from chainchief.core import services
+
+    client = as_user("qingdao")
+    model, item = w.work_model, w.work_model.items.get(order=1)
+    items = WorkModelItem.objects.count()
+    r = client.patch(f"/api/v1/work-models/{model.pk}", {"description": "青岛改的", "version": model.version})
+    assert r.status_code in (DENIED, HIDDEN), r.content
+    r = client.patch(f"/api/v1/work-model-items/{item.pk}", {"name": "青岛改的", "version": item.version})
+    assert r.status_code in (DENIED, HIDDEN), r.content
+    r = client.post("/api/v1/work-model-items", {"work_model_id": model.pk, "name": "青岛加的", "order": 50})
+    assert r.status_code in (REFUSED, DENIED, HIDDEN), r.content
+    assert client.delete(f"/api/v1/work-model-items/{item.pk}").status_code in (DENIED, HIDDEN)
+    assert client.delete(f"/api/v1/work-models/{model.pk}").status_code in (DENIED, HIDDEN)
+    qingdao = _model("accounts.User").objects.get(username="qingdao")
+    for write in (lambda: services.update(qingdao, model, {"description": "青岛改的"}),
+                  lambda: services.update(qingdao, item, {"name": "青岛改的"}),
+                  lambda: services.create(qingdao, WorkModelItem, {"work_model": model.pk, "name": "青岛加的"}),
+                  lambda: services.delete(qingdao, item)):
+        with pytest.raises((PermissionDenied, ValidationError)):
+            write()
+    assert _reload(model).description == model.description and _reload(model).version == model.version
+    assert _reload(item).name == item.name and WorkModelItem.objects.count() == items
+    assert WorkModel.objects.filter(pk=model.pk).exists()
+    page = Client()
+    page.force_login(_model("accounts.User").objects.get(username="coordinator"))
+    assert "青岛" not in page.get(f"/chains/{w.power.pk}/").content.decode()
+
+
+def test_a_change_to_the_citys_rows_is_in_the_citys_audit_log_whoever_made_it(w, as_user):
+    """The change log of a row is read by the office of the region the row belongs to, also when the writer
+    belongs to no region of it (an administrator of the platform): 潍坊's office sees every change of its 八个一."""
+    from chainchief.accounts.models import ApiToken
+    from chainchief.testing import JsonClient
+
+    root = _model("accounts.User").objects.create_superuser("root", password="Root#2026x", region=None)
+    admin = JsonClient(ApiToken.issue(root)[1])
+    model = w.work_model
+    r = admin.patch(f"/api/v1/work-models/{model.pk}", {"description": "平台管理员修改", "version": model.version})
+    assert r.status_code == OK, r.content
+    item = model.items.get(order=2)
+    assert admin.patch(f"/api/v1/work-model-items/{item.pk}", {"description": "平台管理员修改",
+                                                                "version": item.version}).status_code == OK
+
+    def seen(username):
+        rows = as_user(username).get("/api/v1/audit?limit=1000&username=root").json().get("items", [])
+        return {(e["object_type"], e["object_id"]) for e in rows if e["action"] == "update"}
+
+    assert {("workmodel", str(model.pk)), ("workmodelitem", str(item.pk))} <= seen("coordinator")
+    assert seen("qingdao") == set()

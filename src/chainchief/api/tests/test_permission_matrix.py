@@ -155,3 +155,297 @@ def test_every_list_api(model, path, as_user):  # noqa: F811
             chains = list(Chain.objects.filter(memberships__enterprise__in=own).values_list("pk", flat=True))
             reachable = set(_within(model, _paths(access.chain), chains).values_list("pk", flat=True))
             assert got <= reachable, (role, sorted(got - reachable)[:10])
+
+
+# Writes outside the writer's region ----------------------------------------------------------------------------------
+#
+# A region-wide role (a chain office) writes in its own region only. Every model with ``access`` is walked with three
+# offices that are region-wide somewhere else: 青岛's office (another city), the office of a district of 潍坊 (a
+# region below the city; the account is made here) and the province's office (the region above, which writes only
+# the province's own rows). For every row that is not theirs — 潍坊's first — each action is tried through the
+# permission filter, the services, the API (where the model has one) and the Django admin, and any accepted write
+# fails the test.
+
+WRITERS = ("qingdao", "district", "province")
+# Models whose creation body is not a copy of a row (the API's POST takes something else), with what it takes.
+POSTED_OTHERWISE = {}
+
+
+def _writer(username):
+    from django.contrib.auth import get_user_model
+
+    from chainchief.accounts.roles import Role
+    from chainchief.core.models import Region
+
+    User = get_user_model()
+    if username == "district":
+        return User.objects.get_or_create(username="district", defaults={
+            "role": Role.COORDINATOR, "region": Region.objects.get(name="潍城区"), "display_name": "潍城区链长办"})[0]
+    return User.objects.get(username=username)
+
+
+def _written_regions(user):
+    """The regions whose rows ``user`` may write: its region and those below (REGION) or its region alone
+    (OWN_REGION), whichever of its rules for writing reach furthest."""
+    from chainchief.core.models import Region
+    from chainchief.core.permissions import ADD, CHANGE, DELETE, OWN_REGION, REGION
+    from chainchief.core.registry import registry
+
+    scopes = {s for kinds in registry.rules.get(user.role, {}).values() for a, s in kinds.items()
+              if a in (ADD, CHANGE, DELETE)}
+    if REGION in scopes:
+        return set(Region.subtree_ids(user.region_id))
+    return {user.region_id} if OWN_REGION in scopes else set()
+
+
+def _in_regions(model, regions):
+    cond = Q()
+    for path in _paths(model.access.region):
+        cond |= Q(**{f"{path}__in": list(regions)})
+    return cond
+
+
+def _not_theirs(model, user, limit=2):
+    """Up to ``limit`` rows of ``model`` that ``user`` may not write: none of their region paths leads into the regions
+    it writes (every row of a model tied to no region) — 潍坊's first."""
+    from chainchief.core.models import Region
+
+    qs = model._default_manager.all()
+    if model.access.region is not None:
+        qs = qs.exclude(_in_regions(model, _written_regions(user)))
+        city = qs.filter(_in_regions(model, Region.subtree_ids(Region.objects.get(name="潍坊市").pk)))
+        if city.exists():
+            qs = city
+    return list(qs.order_by("pk")[:limit])
+
+
+def _rows_the_demo_lacks():
+    """A row in 潍坊 of each model the demo has none of, so that every model has a row to aim at."""
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+
+    from chainchief.chains.models import Chain
+    from chainchief.core.models import Region
+    from chainchief.imports.models import ImportBatch
+    from chainchief.maps.models import Segment, StrengthOverride
+    from chainchief.monitoring.models import ChainTarget, MonitoringSettings
+
+    city = Region.objects.get(name="潍坊市")
+    power = Chain.objects.get(name="动力装备")
+    if not StrengthOverride.objects.exists():
+        StrengthOverride.objects.create(segment=Segment.objects.filter(chain=power).order_by("pk").first(),
+                                        strength="strong", reason="专家论证认定")
+    if not ChainTarget.objects.exists():
+        ChainTarget.objects.create(chain=power, year=2025, revenue=Decimal("1200"))
+    if not MonitoringSettings.objects.exists():
+        MonitoringSettings.objects.create(region=city)
+    if not ImportBatch.objects.exists():
+        ImportBatch.objects.create(kind="enterprises", file_name="企业.xlsx", sha256="0" * 64,
+                                   user=get_user_model().objects.get(username="coordinator"))
+
+
+def _copy(row):
+    """A row's editable values as a service takes them (foreign keys as ids, many-to-many as id lists)."""
+    from chainchief.core.services import snapshot
+
+    data, values = {}, snapshot(row)
+    for field in row._meta.concrete_fields:
+        if field.name in row.SYSTEM_FIELDS or field.primary_key or not (field.editable or field.is_relation):
+            continue
+        data[field.name] = values[field.attname]
+    for field in row._meta.many_to_many:
+        data[field.name] = values.get(field.name, [])
+    return data
+
+
+def _vary(model, data):
+    """``data`` with the text of every field in a unique set changed, so that a copy does not collide with its
+    original when the original cannot be deleted."""
+    unique = {f.name for f in model._meta.concrete_fields if f.unique and not f.primary_key}
+    for constraint in model._meta.constraints:
+        unique |= set(getattr(constraint, "fields", ()))
+    out = dict(data)
+    for name in unique:
+        field = model._meta.get_field(name)
+        if field.is_relation and field.null and field.unique:
+            out[name] = None  # a one-to-one link (a person's login) is the original's
+        elif isinstance(out.get(name), str) and out[name] and not field.is_relation:
+            text = out[name] + "9"
+            out[name] = text[-field.max_length:] if field.max_length else text
+    return out
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _attempt(write):
+    """Run ``write`` in a savepoint that is always rolled back: (True, result) or (False, the exception)."""
+    from django.db import transaction
+
+    outcome = []
+    try:
+        with transaction.atomic():
+            try:
+                outcome.append((True, write()))
+            except Exception as exc:  # noqa: BLE001 — any refusal counts as one; what matters is that none succeeds
+                outcome.append((False, exc))
+            raise _Rollback
+    except _Rollback:
+        pass
+    return outcome[0]
+
+
+def _without(row):
+    """Delete ``row`` with the ORM, if nothing protects it (so that its copy does not collide with it)."""
+    from django.db.models import ProtectedError, RestrictedError
+
+    try:
+        type(row)._default_manager.filter(pk=row.pk).delete()
+    except (ProtectedError, RestrictedError, Exception):  # noqa: BLE001 — an append-only table refuses too
+        return False
+    return True
+
+
+def _copy_probe(model, row, write):
+    """``write(data)`` of a copy of ``row``: with the original deleted where nothing protects it, else with its unique
+    texts changed. Returns (accepted, result)."""
+    data = _copy(row)
+
+    def run():
+        gone = _without(row)
+        return write(data if gone else _vary(model, data))
+    return _attempt(run)
+
+
+def _create_schema_fields(path):
+    """The properties of the API's creation body at ``path`` (from the OpenAPI document)."""
+    from chainchief.api.api import api
+
+    doc = _openapi(api)
+    body = doc["paths"].get(f"/api/v1{path}", {}).get("post", {}).get("requestBody")
+    if not body:
+        return None
+    schema = body["content"]["application/json"]["schema"]
+    name = schema["$ref"].rsplit("/", 1)[-1] if "$ref" in schema else None
+    return (doc["components"]["schemas"][name] if name else schema).get("properties", {})
+
+
+@cache
+def _openapi(api):
+    return api.get_openapi_schema(path_prefix="/api/v1")
+
+
+def _body(data, properties):
+    """An API body of the properties ``properties`` from a service's ``data`` (``chain_id`` or ``chain`` alike)."""
+    body = {}
+    for name in properties:
+        key = name if name in data else name.removesuffix("_id")
+        if key in data and data[key] is not None:
+            body[name] = data[key]
+    return body
+
+
+def _with_keys(model, properties):
+    """``properties`` and the ``…_id`` of every foreign key of ``model`` that they lack."""
+    names = set(properties)
+    for field in model._meta.concrete_fields:
+        if field.is_relation and field.name not in names and field.attname not in names \
+                and field.name not in ("created_by", "updated_by"):
+            names.add(field.attname)
+    return names
+
+
+def _post_and_place(client, path, body, model, user):
+    """POST ``body``; (status, whether the row made, if any, lies in the regions ``user`` writes — an endpoint may
+    put a new row in its writer's region whatever the body said)."""
+    r = client.post(f"/api/v1{path}", body)
+    if r.status_code not in (200, 201):
+        return r.status_code, False
+    made = model._default_manager.filter(pk=r.json()["id"])
+    return r.status_code, made.filter(_in_regions(model, _written_regions(user))).exists()
+
+
+@pytest.fixture
+def writers(demo_db):
+    _rows_the_demo_lacks()
+    return {username: _writer(username) for username in WRITERS}
+
+
+def _token_client(user):
+    from chainchief.accounts.models import ApiToken
+    from chainchief.testing import JsonClient
+
+    return JsonClient(ApiToken.issue(user)[1])
+
+
+@pytest.mark.parametrize("label", sorted(MATRIX))
+def test_no_write_outside_the_writers_region(label, writers):
+    """For each of the three offices and each row that is not theirs: the permission filter grants no change, delete
+    or addition of such a row; core.services refuses to update, delete or create a copy of it (the copy is made by
+    the platform's administrator in the same place, so the refusal is the writer's, not the data's); the API refuses
+    PATCH, DELETE and POST of a copy; the Django admin lets none of them in."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.test import Client
+
+    from chainchief.core import services
+    from chainchief.core.permissions import ADD, CHANGE, DELETE, can, restrict
+
+    model = apps.get_model(label)
+    path = LIST_PATHS.get(model)
+    admin_user = get_user_model().objects.get(username="admin")
+    admin = _token_client(admin_user)
+    aimed = posted = 0
+    for username, user in writers.items():
+        for row in _not_theirs(model, user):
+            aimed += 1
+            where = f"{username} on {label} #{row.pk}"
+            one = model._default_manager.filter(pk=row.pk)
+            assert not restrict(one, user, CHANGE).exists(), f"{where}: the filter lets it change the row"
+            assert not restrict(one, user, DELETE).exists(), f"{where}: the filter lets it delete the row"
+            assert not can(user, ADD, row), f"{where}: the filter lets it add such a row"
+            ok, result = _attempt(lambda: services.update(user, row, {}))
+            assert not ok and isinstance(result, PermissionDenied), f"{where}: services.update → {result!r}"
+            ok, result = _attempt(lambda: services.delete(user, row))
+            assert not ok and isinstance(result, PermissionDenied), f"{where}: services.delete → {result!r}"
+            if hasattr(model, "SYSTEM_FIELDS"):  # else written only by its own app's code (the change log, figures …)
+                control, made = _copy_probe(model, row, lambda data: services.create(admin_user, model, data))
+                assert control, f"{where}: the administrator cannot create the copy either ({made!r}): the probe " \
+                                f"would prove nothing — teach _copy/_vary this model"
+                ok, result = _copy_probe(model, row, lambda data: services.create(user, model, data))
+                assert not ok, f"{where}: services.create of a copy accepted (#{getattr(result, 'pk', '')})"
+                assert isinstance(result, (PermissionDenied, ValidationError)), f"{where}: {result!r}"
+            if path:
+                client = _token_client(user)
+                r = client.patch(f"/api/v1{path}/{row.pk}", {"version": getattr(row, "version", None)})
+                assert r.status_code in (403, 404), f"{where}: PATCH → {r.status_code} {r.content[:200]}"
+                r = client.delete(f"/api/v1{path}/{row.pk}")
+                assert r.status_code in (403, 404), f"{where}: DELETE → {r.status_code} {r.content[:200]}"
+                assert one.exists(), f"{where}: DELETE removed the row"
+                properties = _create_schema_fields(path)
+                if properties is not None:
+                    # The body the OpenAPI document describes; where the administrator's POST of it fails too,
+                    # the same with the row's foreign keys added (a body whose name clashes with another schema's).
+                    for body in (lambda data: _body(data, properties), lambda data: _body(data, _with_keys(
+                            model, properties))):
+                        _, (control, _) = _copy_probe(model, row, lambda data: _post_and_place(
+                            admin, path, body(data), model, admin_user))
+                        if control in (200, 201):
+                            posted += 1
+                            break
+                    _, (status, theirs) = _copy_probe(model, row, lambda data: _post_and_place(
+                        client, path, body(data), model, user))
+                    assert status not in (200, 201) or theirs, f"{where}: POST of a copy → {status}, not in its region"
+            page = Client()
+            page.force_login(user)
+            base = f"/admin/{model._meta.app_label}/{model._meta.model_name}"
+            assert page.get(f"{base}/{row.pk}/change/").status_code != 200, f"{where}: admin change page"
+            page.post(f"{base}/{row.pk}/delete/", {"post": "yes"})
+            assert one.exists(), f"{where}: admin delete"
+            assert page.get(f"{base}/add/").status_code != 200, f"{where}: admin add page"
+    assert aimed, f"{label}: no row that one of {', '.join(WRITERS)} may not write — give the demo (or " \
+                  f"_rows_the_demo_lacks) one"
+    if path and _create_schema_fields(path) is not None and label not in POSTED_OTHERWISE:
+        assert posted, f"{label}: the administrator's POST of the copy failed too, so the API probe proves nothing"

@@ -53,3 +53,20 @@ def test_postgresql_refuses_changes_outside_the_application(django_user_model):
     user.delete()  # the user's rows lose their link to it and keep the rest
     event = AuditEvent.objects.get(pk=event.pk)
     assert (event.user_id, event.username) == (None, "temp")
+
+
+@pytest.mark.django_db
+def test_postgresql_refuses_a_change_of_the_region_an_event_belongs_to(django_user_model):
+    """The region of the changed object (which decides whose log shows the event) is covered by the trigger too,
+    also on an event that has lost its user."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger is PostgreSQL's")
+    from django.db import DatabaseError
+
+    from chainchief.audit.models import AuditEvent
+
+    event = AuditEvent.objects.create(username="gone", action="update", object_repr="某行")
+    with pytest.raises(DatabaseError, match="audit events cannot be"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE audit_auditevent SET region_id = 1 WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).region_id is None

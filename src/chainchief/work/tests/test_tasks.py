@@ -145,7 +145,7 @@ def test_validation_messages(tasks, world, as_user):
         ({"status": "overdue"}, "status", None),
         ({"due_on": "2026-02-30"}, "due_on", None),
     ]
-    other_model = WorkModel.objects.create(name="六个一")
+    other_model = WorkModel.objects.create(name="六个一", region=world.city)
     foreign_item = WorkModelItem.objects.create(work_model=other_model, name="一个工作专班")
     cases.append(({"work_item": foreign_item.pk}, "work_item", "该事项不属于本产业链所在区域的工作模式。"))
     for change, field, message in cases:
