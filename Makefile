@@ -9,25 +9,34 @@ export DJANGO_SETTINGS_MODULE := chainchief.settings
 .PHONY: run test install deps npm static migrate demo browser pdf-deps clean bench worker
 
 $(VENV)/.installed: pyproject.toml
+	@echo "== Python packages: creating $(VENV) and installing the project with pip (first time: a few minutes of downloads)"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
+	@echo "== front-end packages: npm ci (bootstrap, echarts)"
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 deps: $(VENV)/.installed node_modules/.installed
 
-static: deps
+# Collected (hashed and compressed) once, and again only when a static file, the vendored packages or the list of
+# vendored files changes.
+STATIC_SOURCES := $(shell find src -path '*/static/*' -type f 2>/dev/null) src/chainchief/web/finders.py
+static: var/static/staticfiles.json
+var/static/staticfiles.json: $(VENV)/.installed node_modules/.installed $(STATIC_SOURCES)
+	@echo "== static files: collecting, hashing and compressing into var/static"
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 migrate: deps
-	mkdir -p var
+	@echo "== database: applying migrations"
+	@mkdir -p var
 	$(PY) manage.py migrate --noinput --verbosity 0
 
 demo: migrate
+	@echo "== demo data: loading (first time about a minute; later runs find it loaded)"
 	$(PY) manage.py load_demo $(DEMO_ARGS)
 
 install: static pdf-deps demo

@@ -1,5 +1,6 @@
-"""Shared test fixtures: the demo data set loaded once per test database, API clients per demo account, and
-Playwright pointed at Debian's Chromium."""
+"""Shared test fixtures: the demo data set loaded once per test database (and put back from a snapshot after a
+transactional test flushed it), API clients per demo account, and Playwright pointed at Debian's Chromium."""
+import atexit
 import os
 import shutil
 import tempfile
@@ -7,8 +8,26 @@ import tempfile
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + Playwright's sync API
-# The demo's briefings are generated when the demo is loaded: their files go to a folder of the test run, not var/.
-os.environ.setdefault("BRIEFING_DIR", tempfile.mkdtemp(prefix="chainchief-briefings-"))
+
+
+def _own_folder(variable, prefix):
+    """A temporary folder for this test process in ``variable``, unless the caller of pytest set one: the workers
+    of a parallel run (pytest-xdist, which inherit the first process's environment) each get their own."""
+    marker = f"CHAINCHIEF_TEST_{variable}"
+    if variable not in os.environ or os.environ.get(marker) == os.environ[variable]:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        value = tempfile.mkdtemp(prefix=f"chainchief-{prefix}-{worker}-")
+        atexit.register(shutil.rmtree, value, ignore_errors=True)
+        if variable == "CACHE_URL":
+            value = "file://" + value
+        os.environ[variable] = os.environ[marker] = value
+
+
+# The demo's briefings are generated when the demo is loaded: their files go to a folder of the test process, not
+# var/. Each test process has a cache of its own (a file cache, as in the demo): two runs side by side, or the
+# workers of one run, never read each other's values, sessions, lockouts or cache stamps, nor a demo server's.
+_own_folder("BRIEFING_DIR", "briefings")
+_own_folder("CACHE_URL", "cache")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -24,12 +43,38 @@ def _plain_static_storage(settings):
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 
+_snapshot = {}
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connection
+
     from chainchief.demo import loader
+    from chainchief.testing import DatabaseSnapshot
 
     with django_db_blocker.unblock():
         loader.load()
+        _snapshot["demo"] = DatabaseSnapshot(connection).take()
+        _snapshot["blocker"] = django_db_blocker
+
+
+def _flushes(item):
+    """Whether the test ran in a transactional database, which pytest-django flushes when it ends."""
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    return ("transactional_db" in names or "live_server" in names
+            or bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After every fixture of a transactional test is torn down (the flush included), the demo's rows are put
+    back from the snapshot: the next test finds the demo as every test does, without loading it again."""
+    yield
+    if nextitem is not None and "demo" in _snapshot and _flushes(item):
+        with _snapshot["blocker"].unblock():
+            _snapshot["demo"].restore()
 
 
 @pytest.fixture
@@ -37,7 +82,7 @@ def demo_db(db):
     """The demo data set (loaded once per session; each test's changes are rolled back)."""
     from chainchief.demo import loader
 
-    if not loader.is_loaded():  # a transactional test before us flushed the database
+    if not loader.is_loaded():  # a transactional test before us flushed the database and nothing restored it
         loader.load()
     return db
 

@@ -218,9 +218,10 @@ BRIEFING_DIR = Path(os.environ.get("BRIEFING_DIR", VAR_DIR / "briefings"))
 BRIEFING_QUEUE_CHAINS = int(os.environ.get("BRIEFING_QUEUE_CHAINS", "20"))
 # Front-end packages come from npm (package.json) and are served locally: no CDN.
 NODE_MODULES = BASE_DIR / "node_modules"
-STATICFILES_DIRS = [
-    ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
-    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+# Only the files the pages use are collected (chainchief.web.finders.VENDOR), not the packages' whole dist folders.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "chainchief.web.finders.VendorFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -53,48 +53,49 @@ def slug(path):
 
 
 @pytest.mark.browser
-def test_every_navigation_page_fits_every_width(browser, demo_live, artifacts):  # noqa: F811
+@pytest.mark.parametrize("role", ROLES)
+def test_every_navigation_page_fits_every_width(browser, demo_live, artifacts, role):  # noqa: F811
+    """One role at a time (a test each, so that the roles can run side by side)."""
     base = demo_live.url
     folder = os.path.join(artifacts, "pages")
     os.makedirs(folder, exist_ok=True)
-    problems, seen = {}, {}
-    for role in ROLES:
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
-        page = context.new_page()
-        log = []
-        page.on("console", lambda m: m.type == "error" and log.append(f"console: {m.text}"))
-        page.on("pageerror", lambda e: log.append(f"script: {e}"))
-        page.on("response", lambda r: r.status >= 400 and log.append(f"HTTP {r.status} {urlsplit(r.url).path}"))
-        log_in(page, base, role)
-        todo, done = ["/"], set()
-        while todo:
-            path = todo.pop(0)
-            if path in done:
-                continue
-            done.add(path)
-            for width in WIDTHS:
-                page.set_viewport_size({"width": width, "height": 900 if width > 800 else 844})
-                log.clear()
-                page.goto(base + path)
-                page.wait_for_load_state("networkidle")
-                page.wait_for_timeout(150)  # charts draw on the next frame
-                found = []
-                scroll, client = page.evaluate(
-                    "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-                if scroll > client:
-                    found.append(f"page scrolls sideways: {scroll} > {client}")
-                found += [f"text overflows its box: {o}" for o in page.evaluate(OVERFLOWS)]
-                found += log
-                if found:
-                    problems[f"{role} {path} @{width}"] = found
-                page.screenshot(path=os.path.join(folder, f"{role}-{slug(path)}-{width}.png"), full_page=True)
-                if width == WIDTHS[-1]:
-                    todo += [p for p in page.evaluate(NAV_LINKS) if not p.startswith(SKIP) and p not in done]
-        seen[role] = sorted(done)
-        context.close()
+    problems = {}
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    log = []
+    page.on("console", lambda m: m.type == "error" and log.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: log.append(f"script: {e}"))
+    page.on("response", lambda r: r.status >= 400 and log.append(f"HTTP {r.status} {urlsplit(r.url).path}"))
+    log_in(page, base, role)
+    todo, done = ["/"], set()
+    while todo:
+        path = todo.pop(0)
+        if path in done:
+            continue
+        done.add(path)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900 if width > 800 else 844})
+            log.clear()
+            page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(150)  # charts draw on the next frame
+            found = []
+            scroll, client = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            if scroll > client:
+                found.append(f"page scrolls sideways: {scroll} > {client}")
+            found += [f"text overflows its box: {o}" for o in page.evaluate(OVERFLOWS)]
+            found += log
+            if found:
+                problems[f"{role} {path} @{width}"] = found
+            page.screenshot(path=os.path.join(folder, f"{role}-{slug(path)}-{width}.png"), full_page=True)
+            if width == WIDTHS[-1]:
+                todo += [p for p in page.evaluate(NAV_LINKS) if not p.startswith(SKIP) and p not in done]
+    context.close()
     # The navigation really was followed: every role has more than the home page, the chain office the most.
-    assert all(len(paths) >= 3 for paths in seen.values()), seen
-    assert {"/", "/enterprises/", "/maps/", "/monitoring/", "/audit/"} <= set(seen["coordinator"]), seen
+    assert len(done) >= 3, done
+    if role == "coordinator":
+        assert {"/", "/enterprises/", "/maps/", "/monitoring/", "/audit/"} <= done, done
     assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
 
 
