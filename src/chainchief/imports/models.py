@@ -23,6 +23,7 @@ class ImportBatch(models.Model):
     file_name = models.CharField(_("文件名"), max_length=255)
     file_path = models.CharField(_("存储路径"), max_length=255, editable=False)
     size = models.BigIntegerField(_("文件大小"), default=0)
+    expanded_size = models.BigIntegerField(_("解压后大小"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("导入人"), null=True,
                              on_delete=models.SET_NULL, related_name="import_batches")
@@ -49,6 +50,10 @@ class ImportBatch(models.Model):
     matches = models.JSONField(_("待确认匹配"), default=list, blank=True)
     progress = models.PositiveIntegerField(_("已处理行数"), default=0)
     progress_total = models.PositiveIntegerField(_("预计行数"), default=0)
+    # Who is reading the batch ("host:pid") and when it last said so: a batch still 处理中 whose process is gone,
+    # or silent for IMPORT_STALE_MINUTES, is stuck (imports.services.is_stuck) and may be cleared by the office.
+    runner = models.CharField(_("处理进程"), max_length=128, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
     access = Access(kind=AUDIT, region="user__region")  # admins all; the chain office its region; others their own

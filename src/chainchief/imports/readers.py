@@ -11,7 +11,9 @@ import codecs
 import csv
 import io
 import os
+import re
 import zipfile
+import zlib
 
 import fastexcel
 import pyarrow as pa
@@ -38,11 +40,147 @@ def max_bytes():
     return int(getattr(settings, "IMPORT_MAX_BYTES", 200 * 1024 * 1024))
 
 
-def check_size(size):
-    limit = max_bytes()
+def check_size(size, limits=None):
+    """FileError when an upload of ``size`` bytes is over the ceiling, or over ``limits`` (imports.limits)."""
+    from chainchief.imports.limits import megabytes
+
+    limit = limits.size if limits is not None else max_bytes()
     if size > limit:
-        raise FileError(f"文件过大：{size / 1048576:.1f} MB，上限为 {limit / 1048576:.0f} MB。"
+        whose = f"{limits}的" if limits is not None else ""
+        raise FileError(f"文件过大：{size / 1048576:.1f} MB，{whose}上限为 {megabytes(limit)}。"
                         "请拆分后分批导入，或改用 CSV 格式。")
+
+
+def expanded_size(path):
+    """The file's size once unpacked, from a workbook's zip directory (read without unpacking anything); a CSV or
+    an .xls file is its own size. What the directory claims is verified when the parts are read (``measure``)."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as f:
+        if f.read(4) != b"PK\x03\x04":
+            return size
+    try:
+        with zipfile.ZipFile(path) as z:
+            return sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return size  # a damaged file: reading it says so (open_sheet)
+
+
+def check_expanded(size, limits):
+    from chainchief.imports.limits import megabytes
+
+    if size > limits.expanded:
+        raise FileError(f"文件解压后约 {megabytes(size)}，超过{limits}的上限 {megabytes(limits.expanded)}。"
+                        "请删去无关的工作表、行和列后重新上传，或拆分后分批导入。")
+
+
+def cells_message(count, limits, rows=None, columns=None, sheet=""):
+    shape = f"（{rows:,} 行 × {columns:,} 列）" if rows and columns else ""
+    where = f"工作表“{sheet}”" if sheet else "文件"
+    return (f"{where}的表格范围约 {count:,} 个单元格{shape}，超过{limits}的上限 {limits.cells:,} 个。"
+            "请删去空白或无关的行、列（包括远处误填的单元格）后重新上传，或拆分后分批导入。")
+
+
+_CHUNK = 1 << 20
+
+
+class _Extent:
+    """The grid a reader allocates for a worksheet — its last row × its last column — and the cells written, from
+    the sheet's XML read a chunk at a time (each chunk cut before its last “<”, so that no tag is split)."""
+
+    def __init__(self, head):
+        found = re.search(rb"<(\w+:)?worksheet\b", head)
+        p = re.escape(found.group(1)) if found and found.group(1) else b""
+        self.cell_ref = re.compile(rb"<" + p + rb"c\b[^>]*?\sr=\"([A-Z]{1,3})\d+\"")
+        self.cell = re.compile(rb"<" + p + rb"c[\s/>]")
+        self.row_ref = re.compile(rb"<" + p + rb"row\b[^>]*?\sr=\"(\d+)\"")
+        self.row = re.compile(rb"<" + p + rb"row[\s/>]")
+        self.cells = self.rows = self.last_row = self.last_column = 0
+
+    def feed(self, data):
+        columns = set(self.cell_ref.findall(data))
+        if columns:
+            self.last_column = max(self.last_column, max(_column_index(c) for c in columns))
+        written = len(self.cell.findall(data))
+        if written > 0 and not columns:  # cells without a reference sit one after another in their row
+            self.last_column = max(self.last_column, max(len(self.cell.findall(part))
+                                                         for part in self.row.split(data)))
+        self.cells += written
+        self.rows += len(self.row.findall(data))
+        refs = self.row_ref.findall(data)
+        if refs:
+            self.last_row = max(self.last_row, max(int(r) for r in refs))
+
+    @property
+    def extent(self):
+        return max(self.last_row, self.rows) * self.last_column if self.cells else 0
+
+
+def _column_index(letters):
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def measure(path, limits):
+    """Read every part of a workbook once, unpacking it a chunk at a time, before any of its rows is read: FileError
+    when it unpacks to more than ``limits.expanded`` (counting what the parts really hold, not what the zip's
+    directory claims) or a worksheet's grid is larger than ``limits.cells``. A CSV or .xls file is measured as it is
+    read (``Sheet``)."""
+    if sniff(path) != "xlsx":
+        check_expanded(os.path.getsize(path), limits)
+        return
+    total = 0
+    try:
+        with zipfile.ZipFile(path) as z:
+            sheets = _sheet_names(z)
+            declared = sum(info.file_size for info in z.infolist())
+            for info in z.infolist():
+                is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+                extent, carry = None, b""
+                with z.open(info) as part:
+                    while True:
+                        chunk = part.read(_CHUNK)
+                        if not chunk:
+                            break
+                        total += len(chunk)
+                        check_expanded(max(total, declared) if total > limits.expanded else total, limits)
+                        if is_sheet:
+                            data = carry + chunk
+                            extent = extent or _Extent(data[:4096])
+                            cut = data.rfind(b"<")
+                            cut = cut if cut > 0 else len(data)
+                            extent.feed(data[:cut])
+                            carry = data[cut:]
+                            if extent.extent > limits.cells:
+                                raise FileError(cells_message(extent.extent, limits, max(extent.last_row,
+                                                extent.rows), extent.last_column, sheets.get(info.filename, "")))
+                if is_sheet and extent is not None:
+                    extent.feed(carry)
+                    if extent.extent > limits.cells:
+                        raise FileError(cells_message(extent.extent, limits, max(extent.last_row, extent.rows),
+                                                      extent.last_column, sheets.get(info.filename, "")))
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+        raise FileError("文件已损坏，无法作为 Excel 文件打开。") from None
+
+
+def _sheet_names(z):
+    """{part name: sheet name} of a workbook, for the messages (empty when the workbook does not say)."""
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        book = fromstring(z.read("xl/workbook.xml"))
+        rels = fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # the names are only for the message
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    out = {}
+    for el in book.iter():
+        if el.tag.endswith("}sheet") or el.tag == "sheet":
+            rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(rid, "").lstrip("/")
+            out[target if target.startswith("xl/") else f"xl/{target}"] = el.get("name", "")
+    return out
 
 
 def sniff(path):
@@ -102,12 +240,15 @@ def check_xlsx_safety(path):
 
 
 class Sheet:
-    """Rows of one worksheet (or a CSV file)."""
+    """Rows of one worksheet (or a CSV file). With ``limits``, a sheet whose rows × widest row grows past
+    ``limits.cells`` while it is read stops with a FileError (a CSV file is measured this way)."""
 
-    def __init__(self, name, rows, estimated_rows=0, closer=None, all_text=False, columns=None):
+    def __init__(self, name, rows, estimated_rows=0, closer=None, all_text=False, columns=None, limits=None):
         self.name, self._rows, self.estimated_rows, self._closer = name, rows, estimated_rows, closer
         self.all_text = all_text  # every cell a str (CSV, or a workbook read by fastexcel)
         self.columns = columns  # the whole sheet as Columns, when read by fastexcel
+        if limits is not None:
+            self._rows = _bounded(self._rows, limits, name)
 
     def __iter__(self):
         return self._rows
@@ -124,15 +265,28 @@ class Sheet:
         self.close()
 
 
-def open_sheet(path, sheet_name=None):
+def _bounded(rows, limits, name):
+    width = count = 0
+    for number, cells in rows:
+        count, width = number, max(width, len(cells))
+        if count * width > limits.cells:
+            raise FileError(cells_message(count * width, limits, count, width, name if name != "CSV" else ""))
+        yield number, cells
+
+
+def open_sheet(path, sheet_name=None, limits=None):
+    """The rows of the file's sheet. With ``limits`` (imports.limits), the file is measured first: its size once
+    unpacked and the grid of its worksheets, before a reader is given anything to allocate."""
     kind = sniff(path)
+    if limits is not None:
+        measure(path, limits)
     if kind == "csv":
-        return _csv(path)
+        return _csv(path, limits)
     if kind == "xlsx":
         check_xlsx_safety(path)
         if os.path.getsize(path) > WHOLE_SHEET_MAX_BYTES:
-            return _openpyxl(path, sheet_name)
-    return _fastexcel(path, sheet_name)
+            return _openpyxl(path, sheet_name, limits)
+    return _fastexcel(path, sheet_name, limits)
 
 
 class Columns:
@@ -162,7 +316,7 @@ class Columns:
             start, size = start + part.num_rows, ROWS_PER_SLICE
 
 
-def _fastexcel(path, sheet_name):
+def _fastexcel(path, sheet_name, limits=None):
     try:
         reader = fastexcel.read_excel(path)
         names = reader.sheet_names
@@ -172,11 +326,15 @@ def _fastexcel(path, sheet_name):
             if name != sheet_name and sheet.visible != "visible":
                 continue
             first = first or (name, sheet)
+            if limits is not None and sheet.height * sheet.width > limits.cells:  # an .xls file: measured here
+                raise FileError(cells_message(sheet.height * sheet.width, limits, sheet.height, sheet.width, name))
             if sheet.height:  # the first sheet with data; each is parsed once (loading is the costly part)
                 chosen = (name, sheet)
                 break
         name, sheet = chosen or first or (names[0], None)
         table = sheet.to_arrow() if sheet is not None and sheet.width else None
+    except FileError:
+        raise
     except fastexcel.FastExcelError as exc:
         raise FileError(f"无法读取 Excel 文件：{exc}") from None
     except Exception:
@@ -187,7 +345,7 @@ def _fastexcel(path, sheet_name):
     return Sheet(name, columns.rows(), table.num_rows, all_text=True, columns=columns)
 
 
-def _openpyxl(path, sheet_name):
+def _openpyxl(path, sheet_name, limits=None):
     import openpyxl
 
     try:
@@ -204,7 +362,7 @@ def _openpyxl(path, sheet_name):
                 n = cells[0].row
             yield n, [c.value for c in cells]
 
-    return Sheet(ws.title, numbered(), ws.max_row or 0, wb.close)
+    return Sheet(ws.title, numbered(), ws.max_row or 0, wb.close, limits=limits)
 
 
 def detect_encoding(path):
@@ -227,7 +385,7 @@ def detect_encoding(path):
         raise FileError("无法识别 CSV 文件的编码：请另存为 UTF-8 或 GBK 编码。") from None
 
 
-def _csv(path):
+def _csv(path, limits=None):
     encoding = detect_encoding(path)
     raw = open(path, "rb")
     stream = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
@@ -256,4 +414,4 @@ def _csv(path):
         except csv.Error as exc:
             raise FileError(f"CSV 文件第 {reader.line_num} 行格式错误：{exc}") from None
 
-    return Sheet("CSV", rows(), estimate, stream.close, all_text=True)
+    return Sheet("CSV", rows(), estimate, stream.close, all_text=True, limits=limits)

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/rollback/", views.rollback, name="rollback"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
     path("<int:pk>/errors/", views.errors, name="errors"),
+    path("<int:pk>/clear/", views.clear, name="clear"),
 ]

@@ -1,7 +1,6 @@
 """Import pages: upload → preview (counts, errors, matches awaiting confirmation) → commit; batch history; a
 progress bar polled with htmx while a large file is read (in a task worker, see imports.tasks)."""
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,12 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
+from chainchief.core.services import Conflict
 from chainchief.imports import registry, services, tasks, workbooks
 from chainchief.imports.api import XLSX
 from chainchief.imports.readers import FileError, max_bytes
-
-# Files larger than this are read outside the request; the page shows a progress bar meanwhile.
-BACKGROUND_BYTES = int(getattr(settings, "IMPORT_BACKGROUND_BYTES", 5 * 1024 * 1024))
 
 
 class UploadForm(forms.Form):
@@ -40,10 +37,7 @@ def upload(request):
         except (FileError, ValidationError, PermissionDenied) as exc:
             form.add_error("file", exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
         else:
-            if batch.size > BACKGROUND_BYTES:
-                tasks.enqueue(batch, request.user, False)
-            else:
-                services.run(batch, request.user)
+            tasks.submit(batch, request.user)  # a larger file is read by the worker; the page shows its progress
             return redirect("imports:detail", pk=batch.pk)
     templates = [(k, v.label) for k, v in registry.kinds().items() if v.allowed(request.user)]
     recent = services.batches_for(request.user)[:5]
@@ -97,7 +91,10 @@ def detail(request, pk):
     batch = _batch(request, pk)
     own = batch.user_id == request.user.pk or request.user.is_superuser
     headers = [PREVIEW_LABELS.get(key, key) for key in batch.preview[0]] if batch.preview else []
-    return render(request, "imports/detail.html", {"batch": batch, "own": own, "preview_headers": headers})
+    stuck = services.is_stuck(batch)
+    return render(request, "imports/detail.html", {
+        "batch": batch, "own": own, "preview_headers": headers, "stuck": stuck,
+        "may_clear": stuck and services.may_clear(batch, request.user), "stale_minutes": services.stale_minutes()})
 
 
 @login_required
@@ -114,19 +111,14 @@ def progress(request, pk):
 def commit(request, pk):
     batch = _batch(request, pk)
     try:
-        if batch.size > BACKGROUND_BYTES:
-            services._own(batch, request.user)
-            if not batch.can_commit:
-                raise ValidationError("该批次当前不能提交。")
-            tasks.enqueue(batch, request.user, True)
+        batch, queued = tasks.submit(batch, request.user, write=True)
+        if queued:
             messages.info(request, _("正在导入，请稍候。"))
+        elif batch.status == "committed":
+            messages.success(request, _("导入完成：新增 %(new)s 行，更新 %(updated)s 行。") % {"new": batch.new_count, "updated": batch.updated_count})
         else:
-            batch = services.commit(batch, request.user)
-            if batch.status == "committed":
-                messages.success(request, _("导入完成：新增 %(new)s 行，更新 %(updated)s 行。") % {"new": batch.new_count, "updated": batch.updated_count})
-            else:
-                messages.error(request, batch.message or _("导入未完成。"))
-    except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, batch.message or _("导入未完成。"))
+    except (ValidationError, PermissionDenied, Conflict) as exc:
         messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
     return redirect("imports:detail", pk=pk)
 
@@ -149,9 +141,10 @@ def confirm(request, pk):
     batch = _batch(request, pk)
     choice = request.POST.get("enterprise")
     try:
-        services.confirm_match(batch, request.user, request.POST.get("key", ""),
-                               int(choice) if choice and choice.isdigit() else None)
-    except (ValidationError, PermissionDenied) as exc:
+        batch = services.confirm_match(batch, request.user, request.POST.get("key", ""),
+                                       int(choice) if choice and choice.isdigit() else None, rerun=False)
+        tasks.submit(batch, request.user)
+    except (ValidationError, PermissionDenied, Conflict) as exc:
         messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
     return redirect("imports:detail", pk=pk)
 
@@ -180,8 +173,24 @@ def template(request, kind):
 
 
 @login_required
+@require_POST
+def clear(request, pk):
+    batch = _batch(request, pk)
+    try:
+        services.clear(batch, request.user)
+        messages.success(request, _("已将该批次标记为失败。"))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+    return redirect("imports:detail", pk=pk)
+
+
+@login_required
 def errors(request, pk):
     batch = _batch(request, pk)
-    data = workbooks.with_errors(services.file_path(batch), batch.errors, batch.header_row)
+    try:
+        data = services.error_file(batch)
+    except services.NoErrorFile as exc:
+        messages.error(request, str(exc))
+        return redirect("imports:detail", pk=pk)
     name = batch.file_name.rsplit(".", 1)[0]
     return FileResponse(data, as_attachment=True, filename=f"{name}-错误明细.xlsx", content_type=XLSX)

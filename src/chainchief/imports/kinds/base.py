@@ -16,6 +16,7 @@ from django.db.models import ProtectedError, RestrictedError
 from chainchief.core.permissions import ACTION_LABELS, ADD, CHANGE, VIEW, can, may
 # The checks of every write through core.services (the API's and the pages'), run on each imported row too.
 from chainchief.core.services import _check_related as check_related, _full_clean as full_clean
+from chainchief.imports import limits
 from chainchief.imports.fields import (CellError, Column, normalise_name, parse_bool, parse_date, parse_decimal,
                                        parse_int, parse_year, text)
 from chainchief.imports.models import ImportBatch, ImportRowChange
@@ -91,7 +92,9 @@ class Kind:
     instructions = ""
 
     def allowed(self, user):
-        return may(user, ADD, self.model) or may(user, CHANGE, self.model)
+        """Whether the user may use this kind: its role may import it (imports.limits: an enterprise user only its
+        monthly figures) and may add or change its rows."""
+        return limits.kind_allowed(user, self) and (may(user, ADD, self.model) or may(user, CHANGE, self.model))
 
     def cells(self, header, cells):
         """{field: (raw value, Mapped)} of one row."""
