@@ -106,6 +106,10 @@ def test_an_import_killed_half_way_leaves_no_row(pg_demo, tmp_path):
     assert not Enterprise.objects.filter(name__startswith="故障测试企业").exists()
     batch = ImportBatch.objects.order_by("-pk").first()
     assert batch.status != BatchStatus.COMMITTED and batch.committed_at is None
+    # Its process is gone: the batch is found stuck (imports.services.is_stuck), for the office to clear.
+    from chainchief.imports import services as imports
+
+    assert batch.status == BatchStatus.RUNNING and imports.is_stuck(batch)
     # The database is not left locked: the same file imports in full afterwards.
     small = _sheet(tmp_path / "企业名单2.csv", 300, "K")
     done = subprocess.run([sys.executable, str(ROOT / "manage.py"), "import_file", str(small), "--kind", "enterprises",
