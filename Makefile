@@ -62,8 +62,11 @@ pdf-deps:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
 	   fonts-noto-cjk poppler-utils) || echo "could not install Pango/poppler: PDF briefings will fail"; }
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist; default: one per CPU), each with its own test database.
+TEST_WORKERS ?= auto
 test: deps static browser pdf-deps
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@echo "== tests: pytest in $(TEST_WORKERS) worker processes"
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 clean:
 	rm -rf var test-artifacts

@@ -49,6 +49,7 @@ _snapshot = {}
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from django.db import connection
+    from django.test import TransactionTestCase
 
     from chainchief.demo import loader
     from chainchief.testing import DatabaseSnapshot
@@ -56,25 +57,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         loader.load()
         _snapshot["demo"] = DatabaseSnapshot(connection).take()
-        _snapshot["blocker"] = django_db_blocker
+    # Every transactional test (pytest-django's transactional_db and live_server, Django's TransactionTestCase)
+    # ends with the snapshot put back; TestCase keeps its own teardown, the rollback of its transaction.
+    global _flush
+    _flush = TransactionTestCase._fixture_teardown
+    TransactionTestCase._fixture_teardown = _put_the_demo_back
 
 
-def _flushes(item):
-    """Whether the test ran in a transactional database, which pytest-django flushes when it ends."""
-    names = getattr(item, "fixturenames", ())
-    marker = item.get_closest_marker("django_db")
-    return ("transactional_db" in names or "live_server" in names
-            or bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))))
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """After every fixture of a transactional test is torn down (the flush included), the demo's rows are put
-    back from the snapshot: the next test finds the demo as every test does, without loading it again."""
-    yield
-    if nextitem is not None and "demo" in _snapshot and _flushes(item):
-        with _snapshot["blocker"].unblock():
-            _snapshot["demo"].restore()
+def _put_the_demo_back(self):
+    """A transactional test ends by emptying every table (Django's flush, after which the demo had to be loaded
+    again). Instead, the database is put back as it was before the test: the demo's rows from the snapshot."""
+    snapshot = _snapshot.get("demo")
+    if snapshot is None or self.available_apps is not None or self.serialized_rollback:
+        return _flush(self)
+    snapshot.restore()
 
 
 @pytest.fixture
@@ -82,7 +78,7 @@ def demo_db(db):
     """The demo data set (loaded once per session; each test's changes are rolled back)."""
     from chainchief.demo import loader
 
-    if not loader.is_loaded():  # a transactional test before us flushed the database and nothing restored it
+    if not loader.is_loaded():  # a transactional test emptied the database (a test that flushes it itself)
         loader.load()
     return db
 
