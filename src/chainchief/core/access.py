@@ -9,6 +9,11 @@ from dataclasses import dataclass
 # Kinds of data, from least to most sensitive.
 REFERENCE = "reference"  # regions, departments, people, tiers, work models: shared in a region
 CHAIN = "chain"  # chains and what hangs off a chain: visible in the region, edited by its own staff
+# The work ledger of a chain (plans, tasks, meetings, research, alliances): the government's own records of its work,
+# read and written like CHAIN by officials and chain staff; an enterprise user reads only the rows that name its
+# enterprise (``access.enterprise``: the enterprises a piece of research visited, an alliance's members), never the
+# rest of the ledger, whose texts and links name other enterprises.
+WORK = "work"
 ENTERPRISE = "enterprise"  # enterprises and their data: commercially sensitive
 AGGREGATE = "aggregate"  # figures summed over many enterprises (chain and city totals): officials only
 REPORT = "report"  # documents compiled for officials from a chain's or a city's figures and its enterprises' rows
@@ -18,8 +23,9 @@ AUDIT = "audit"  # the change log
 @dataclass(frozen=True)
 class Access:
     kind: str
-    # Each path is single-valued. A tuple of paths means "through any of them": a supply link is reached from
-    # its supplier's and from its customer's region and enterprise.
+    # Region and chain paths are single-valued; an enterprise path may cross a to-many relation (the enterprises a
+    # piece of research visited), read through a subquery. A tuple of paths means "through any of them": a supply
+    # link is reached from its supplier's and from its customer's region and enterprise.
     region: str | tuple[str, ...] | None = None  # path to a Region (or "pk" for Region itself); None: not tied
     chain: str | tuple[str, ...] | None = None  # path to a Chain ("pk" for Chain itself)
     enterprise: str | tuple[str, ...] | None = None  # path to an Enterprise ("pk" for Enterprise itself)

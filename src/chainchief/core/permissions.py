@@ -5,7 +5,7 @@ that scope from a row. Pages, the API, exports and dashboards all read through h
 writes with ``check`` before and after they change a row.
 """
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext, pgettext_lazy
 
 from chainchief.core import lookups  # noqa: F401  (registers ``any_of``)
@@ -16,9 +16,11 @@ ACTIONS = (VIEW, ADD, CHANGE, DELETE)
 
 # Scope names: ALL (everything), REGION (the user's region and below), OWN_REGION (the user's region itself, not
 # the regions below it: a province's office edits provincial rows, not a city's), CHAINS (the user's chains),
-# ENTERPRISES (the user's enterprises). A missing entry means: nothing. Which role has which scope on which
-# kind of data is the accounts app's table (``accounts.rules``), registered in ``core.registry``.
-ALL, REGION, OWN_REGION, CHAINS, ENTERPRISES = "all", "region", "own_region", "chains", "enterprises"
+# ENTERPRISES (the user's enterprises, or the chains they belong to for rows of a chain), NAMED (only the rows that
+# name one of the user's enterprises through ``access.enterprise``; none of a model that names no enterprise). A
+# missing entry means: nothing. Which role has which scope on which kind of data is the accounts app's table
+# (``accounts.rules``), registered in ``core.registry``.
+ALL, REGION, OWN_REGION, CHAINS, ENTERPRISES, NAMED = "all", "region", "own_region", "chains", "enterprises", "named"
 
 
 def region_wide(user):
@@ -46,14 +48,32 @@ def scope_for(user, model, action):
 ANY_OF_FROM = 16
 
 
-def _any(paths, values):
+def _any(paths, values, model=None):
     """Rows whose ``paths`` (one path or a tuple of them) lead into ``values`` (ids, or a subquery): one condition,
-    or their OR."""
+    or their OR. A path through a to-many relation of ``model`` (the enterprises a piece of research visited)
+    becomes a subquery on the row's id, so that no row is repeated."""
     many = isinstance(values, (set, frozenset, list, tuple)) and len(values) >= ANY_OF_FROM
     q = Q()
     for path in (paths,) if isinstance(paths, str) else paths:
-        q |= Q(**{f"{path}__{'any_of' if many else 'in'}": values})
+        cond = Q(**{f"{path}__{'any_of' if many else 'in'}": values})
+        if model is not None and _to_many(model, path):
+            cond = Q(pk__in=model._default_manager.filter(cond).values("pk"))
+        q |= cond
     return q
+
+
+def _to_many(model, path):
+    """Whether ``path`` from ``model`` crosses a relation that leads to many rows."""
+    for name in path.split("__"):
+        if name == "pk":
+            return False
+        field = model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
 
 
 def scope_q(user, model, action):
@@ -101,14 +121,16 @@ def _scope_q(user, model, action):
         if access.chain:
             return _any(access.chain, s.chains)
         if access.enterprise:
-            return _any(access.enterprise, registry.memberships("enterprise", chain__in=s.chains))
+            return _any(access.enterprise, registry.memberships("enterprise", chain__in=s.chains), model)
         return None
     if scope == ENTERPRISES:
         if access.enterprise:
-            return _any(access.enterprise, s.enterprises)
+            return _any(access.enterprise, s.enterprises, model)
         if access.chain:
             return _any(access.chain, registry.memberships("chain", enterprise__in=s.enterprises))
         return None
+    if scope == NAMED:
+        return _any(access.enterprise, s.enterprises, model) if access.enterprise and s.enterprises else None
     raise ValueError(scope)
 
 
@@ -151,6 +173,13 @@ def restrict(queryset, user, action=VIEW):
     if q is None:
         return queryset.none()
     return queryset.filter(q) if q else queryset
+
+
+def sees(user, model, ref):
+    """An expression for annotating a queryset: whether ``user`` may see the ``model`` row that the field ``ref`` of
+    each row names. A row read by someone may name rows that reader may not see (the enterprise a research finding
+    concerns); what it shows of them is decided here, as a read of that row would be."""
+    return Exists(restrict(model._default_manager.filter(pk=OuterRef(ref)), user, VIEW))
 
 
 def can(user, action, obj):

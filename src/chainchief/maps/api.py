@@ -8,7 +8,8 @@ from pydantic import BaseModel
 
 from chainchief.chains.models import Chain
 from chainchief.core.api_crud import Deleted, ListParams, crud
-from chainchief.core.permissions import VIEW
+from chainchief.core.permissions import VIEW, sees
+from chainchief.enterprises.models import Enterprise
 from chainchief.maps import mapping, services as map_services
 from chainchief.maps.models import KeyTechnology, MapSettings, Segment, SegmentLink, SegmentPlacement, Stage, Strength
 
@@ -349,6 +350,11 @@ class TechnologyOut(Schema):
     order: int
     version: int
 
+    @staticmethod
+    def resolve_enterprise_id(obj):
+        # As on the map: the enterprise that holds or is sought for a technology, only to who may see it.
+        return obj.enterprise_id if getattr(obj, "enterprise_seen", True) else None
+
 
 class TechnologyFilters(ListParams):
     chain: Annotated[int | None, FilterLookup("segment__chain_id")] = None
@@ -359,7 +365,8 @@ class TechnologyFilters(ListParams):
 crud(router, KeyTechnology, out=TechnologyOut, name="KeyTechnology", path="/key-technologies", tags=TAGS,
      fields=["segment", "name", "description", "enterprise", "enterprise_role", "external_party", "status",
              "order"], search=("name",), filters=TechnologyFilters,
-     queryset=lambda: KeyTechnology.objects.select_related("segment"),
+     queryset=lambda user: KeyTechnology.objects.select_related("segment").annotate(
+         enterprise_seen=sees(user, Enterprise, "enterprise_id")),
      create=lambda user, data: map_services.add_technology(user, _plain(data)),
      update=lambda user, obj, data, version: map_services.update_technology(user, obj, _plain(data), version),
      delete=lambda user, obj, version: map_services.delete_technology(user, obj, version))

@@ -6,15 +6,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from ninja import FilterLookup, Router, Schema, Status
 from ninja.orm import create_schema
 
+from chainchief.appeals.models import Request
 from chainchief.core.api_crud import InputSchema, ListParams, crud
-from chainchief.core.permissions import VIEW
+from chainchief.core.permissions import VIEW, sees
+from chainchief.enterprises.models import Enterprise
 from chainchief.work import services
-from chainchief.work.queries import behind, progress_of, with_completed
+from chainchief.work.queries import LOCAL_ENTERPRISE, behind, progress_of, with_completed
 from chainchief.work.models import (Alliance, AllianceActivity, AllianceMember, Decision, Finding, KeyProject,
                                     Meeting, Plan, Policy, PolicyBenefit, ProjectMonth, Research, Task,
                                     TaskUpdate, overdue_q)
@@ -38,6 +40,12 @@ def _visible(model, user, value):
 
 def _label(field):
     return staticmethod(lambda obj: getattr(obj, f"get_{field}_display")())
+
+
+def _if_seen(flag, value):
+    """A resolver: ``value(obj)`` when the reader may see the row it names (the annotation ``flag``, made with
+    ``core.permissions.sees``), else None — a ledger row names only the enterprises its reader may see."""
+    return staticmethod(lambda obj: value(obj) if getattr(obj, flag, True) else None)
 
 
 # Plans ---------------------------------------------------------------------------------------------------------
@@ -340,7 +348,8 @@ class ResearchFilters(ListParams):
 crud(router, Research, out=ResearchOut, name="Research", path="/research", tags=TAGS,
      fields=["chain", "title", "kind", "conducted_on", "department", "enterprises", "summary"],
      search=("title", "summary"), filters=ResearchFilters,
-     queryset=lambda: Research.objects.select_related("chain", "department").prefetch_related("enterprises")
+     queryset=lambda user: Research.objects.select_related("chain", "department")
+     .prefetch_related(Prefetch("enterprises", queryset=Enterprise.objects.restrict(user, VIEW)))
      .annotate(finding_count=Count("findings")))
 
 
@@ -354,7 +363,9 @@ class FindingOut(Schema):
     request_id: int | None
     version: int
 
-    resolve_enterprise_name = _name("enterprise")
+    resolve_enterprise_id = _if_seen("enterprise_seen", lambda obj: obj.enterprise_id)
+    resolve_enterprise_name = _if_seen("enterprise_seen", lambda obj: obj.enterprise.name if obj.enterprise_id else None)
+    resolve_request_id = _if_seen("request_seen", lambda obj: obj.request_id)
 
 
 class FindingFilters(ListParams):
@@ -364,7 +375,8 @@ class FindingFilters(ListParams):
 
 crud(router, Finding, out=FindingOut, name="Finding", path="/findings", tags=TAGS,
      fields=["research", "text", "enterprise"], search=("text",), filters=FindingFilters,
-     queryset=lambda: Finding.objects.select_related("enterprise"))
+     queryset=lambda user: Finding.objects.select_related("enterprise").annotate(
+         enterprise_seen=sees(user, Enterprise, "enterprise_id"), request_seen=sees(user, Request, "request_id")))
 
 
 @router.post("/findings/{int:pk}/task", response={201: TaskOut}, tags=TAGS, summary="调研发现转为任务",
@@ -403,7 +415,9 @@ class AllianceOut(Schema):
     version: int
 
     resolve_chain_name = _name("chain")
-    resolve_lead_enterprise_name = _name("lead_enterprise")
+    resolve_lead_enterprise_id = _if_seen("lead_seen", lambda obj: obj.lead_enterprise_id)
+    resolve_lead_enterprise_name = _if_seen("lead_seen", lambda obj: obj.lead_enterprise.name
+                                            if obj.lead_enterprise_id else None)
 
     @staticmethod
     def resolve_member_count(obj):
@@ -417,7 +431,8 @@ class AllianceFilters(ListParams):
 crud(router, Alliance, out=AllianceOut, name="Alliance", path="/alliances", tags=TAGS,
      fields=["chain", "name", "founded_on", "lead_enterprise", "description"], search=("name", "description"),
      filters=AllianceFilters,
-     queryset=lambda: Alliance.objects.select_related("chain", "lead_enterprise").annotate(member_count=Count("members")))
+     queryset=lambda user: Alliance.objects.select_related("chain", "lead_enterprise").annotate(
+         member_count=Count("members"), lead_seen=sees(user, Enterprise, "lead_enterprise_id")))
 
 
 class AllianceMemberOut(Schema):
@@ -433,6 +448,11 @@ class AllianceMemberOut(Schema):
     version: int
 
     resolve_kind_label = _label("kind")
+    resolve_enterprise_id = _if_seen("enterprise_seen", lambda obj: obj.enterprise_id)
+
+    @staticmethod
+    def resolve_display_name(obj):
+        return obj.display_name if getattr(obj, "enterprise_seen", True) else (obj.name or str(LOCAL_ENTERPRISE))
 
 
 class AllianceChildFilters(ListParams):
@@ -441,7 +461,8 @@ class AllianceChildFilters(ListParams):
 
 crud(router, AllianceMember, out=AllianceMemberOut, name="AllianceMember", path="/alliance-members", tags=TAGS,
      fields=["alliance", "kind", "enterprise", "name", "role", "joined_on"], search=("name", "enterprise__name"),
-     filters=AllianceChildFilters, queryset=lambda: AllianceMember.objects.select_related("enterprise"))
+     filters=AllianceChildFilters, queryset=lambda user: AllianceMember.objects.select_related("enterprise")
+     .annotate(enterprise_seen=sees(user, Enterprise, "enterprise_id")))
 
 
 class AllianceActivityOut(Schema):

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chainchief.core.access import CHAIN, ENTERPRISE, REFERENCE, Access
+from chainchief.core.access import ENTERPRISE, REFERENCE, WORK, Access
 from chainchief.core.models import BaseModel, Region
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
@@ -48,7 +48,7 @@ class Plan(BaseModel):
     title = models.CharField(_("计划名称"), max_length=200)
     goals = models.TextField(_("发展目标"), blank=True, help_text=_("稳链、补链、延链、强链的目标与举措"))
 
-    access = Access(kind=CHAIN, region="chain__region", chain="chain")
+    access = Access(kind=WORK, region="chain__region", chain="chain")
 
     class Meta:
         verbose_name = _("发展计划")
@@ -109,7 +109,7 @@ class Task(BaseModel):
     SYSTEM_FIELDS = (*BaseModel.SYSTEM_FIELDS, "reminded")
 
     # A lead department's staff see and act on the tasks it leads, in whichever chain.
-    access = Access(kind=CHAIN, region="chain__region", chain="chain", department="lead_department")
+    access = Access(kind=WORK, region="chain__region", chain="chain", department="lead_department")
 
     class Meta:
         verbose_name = _("任务")
@@ -162,7 +162,7 @@ class TaskUpdate(BaseModel):
     text = models.TextField(_("进展内容"))
     status = models.CharField(_("报告后状态"), max_length=16, choices=TaskStatus.choices)
 
-    access = Access(kind=CHAIN, region="task__chain__region", chain="task__chain", department="task__lead_department")
+    access = Access(kind=WORK, region="task__chain__region", chain="task__chain", department="task__lead_department")
 
     class Meta:
         verbose_name = _("任务进展")
@@ -208,7 +208,7 @@ class Meeting(BaseModel):
     minutes = models.TextField(_("会议纪要"), blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
 
-    access = Access(kind=CHAIN, region="region", chain="chain")
+    access = Access(kind=WORK, region="region", chain="chain")
 
     class Meta:
         verbose_name = _("调度会")
@@ -251,7 +251,7 @@ class Decision(BaseModel):
                                     on_delete=models.SET_NULL, related_name="decisions")
     due_on = models.DateField(_("完成时限"))
 
-    access = Access(kind=CHAIN, region="chain__region", chain="chain", department="lead_department")
+    access = Access(kind=WORK, region="chain__region", chain="chain", department="lead_department")
 
     class Meta:
         verbose_name = _("议定事项")
@@ -297,7 +297,8 @@ class Research(BaseModel):
                                          related_name="research")
     summary = models.TextField(_("调研情况"), blank=True)
 
-    access = Access(kind=CHAIN, region="chain__region", chain="chain")
+    # An enterprise user reads a piece of research that visited its enterprise (and of it, only its enterprise).
+    access = Access(kind=WORK, region="chain__region", chain="chain", enterprise="enterprises")
 
     class Meta:
         verbose_name = _("专题调研")
@@ -330,7 +331,7 @@ class Finding(BaseModel):
     request = models.ForeignKey("appeals.Request", verbose_name=_("转为诉求"), null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="findings")
 
-    access = Access(kind=CHAIN, region="research__chain__region", chain="research__chain")
+    access = Access(kind=WORK, region="research__chain__region", chain="research__chain", enterprise="enterprise")
 
     class Meta:
         verbose_name = _("调研发现")
@@ -358,7 +359,9 @@ class Alliance(BaseModel):
                                         blank=True, on_delete=models.SET_NULL, related_name="led_alliances")
     description = models.TextField(_("简介"), blank=True)
 
-    access = Access(kind=CHAIN, region="chain__region", chain="chain")
+    # An enterprise user reads an alliance it leads or belongs to (and of it, only its own membership).
+    access = Access(kind=WORK, region="chain__region", chain="chain",
+                    enterprise=("lead_enterprise", "members__enterprise"))
 
     class Meta:
         verbose_name = _("产业链联盟")
@@ -397,7 +400,7 @@ class AllianceMember(BaseModel):
     role = models.CharField(_("联盟职务"), max_length=32, blank=True, help_text=_("如 理事长单位、副理事长单位、成员单位"))
     joined_on = models.DateField(_("加入日期"), null=True, blank=True)
 
-    access = Access(kind=CHAIN, region="alliance__chain__region", chain="alliance__chain")
+    access = Access(kind=WORK, region="alliance__chain__region", chain="alliance__chain", enterprise="enterprise")
 
     class Meta:
         verbose_name = _("联盟成员")
@@ -433,7 +436,7 @@ class AllianceActivity(BaseModel):
     title = models.CharField(_("活动名称"), max_length=200)
     summary = models.TextField(_("活动情况"), blank=True)
 
-    access = Access(kind=CHAIN, region="alliance__chain__region", chain="alliance__chain")
+    access = Access(kind=WORK, region="alliance__chain__region", chain="alliance__chain")
 
     class Meta:
         verbose_name = _("联盟活动")

@@ -2,13 +2,19 @@
 query, projects with their completed investment and whether they are behind schedule."""
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from chainchief.accounts.roles import Role
 from chainchief.core.permissions import VIEW
-from chainchief.work.models import ProjectMonth, Task, TaskStatus, overdue_q, project_progress
+from chainchief.enterprises.models import Enterprise
+from chainchief.work.models import (AllianceActivity, AllianceMember, Finding, ProjectMonth, Task, TaskStatus,
+                                    overdue_q, project_progress)
+
+# How a ledger row shows an enterprise of the region that its reader may not see (as the chain map does).
+LOCAL_ENTERPRISE = _("（本地企业）")
 
 
 def tasks(user):
@@ -60,3 +66,44 @@ def behind(qs, value=True):
     """The projects of ``qs`` that are (``value``) or are not behind schedule. Computed per project from its plan
     and months, so ``qs`` should be narrowed first (a chain's, a user's)."""
     return qs.filter(pk__in=[p.pk for p in qs if progress_of(p)["behind"] == value])
+
+
+# What a ledger row shows of the enterprises it names: only those its reader may see. An enterprise user reads a
+# piece of research that visited it, but not which other enterprises were visited; an alliance it belongs to, but
+# not the others' memberships.
+
+def seen_enterprises(user):
+    return Enterprise.objects.restrict(user, VIEW)
+
+
+def with_seen_enterprises(qs, user):
+    """Research with its visited enterprises as far as ``user`` may see them (``research.enterprises.all()``)."""
+    return qs.prefetch_related(Prefetch("enterprises", queryset=seen_enterprises(user)))
+
+
+def findings(user, research):
+    return hide_unseen(user, Finding.objects.restrict(user, VIEW).filter(research=research)
+                       .select_related("enterprise", "task", "request"), "enterprise")
+
+
+def members(user, alliance):
+    return hide_unseen(user, AllianceMember.objects.restrict(user, VIEW).filter(alliance=alliance)
+                       .select_related("enterprise").order_by("kind", "id"), "enterprise")
+
+
+def activities(user, alliance):
+    return AllianceActivity.objects.restrict(user, VIEW).filter(alliance=alliance)
+
+
+def hide_unseen(user, objects, field):
+    """``objects`` (read, never saved afterwards) with the enterprise in ``field`` removed where ``user`` may not see
+    it; a member named only by its enterprise is then shown as a local enterprise."""
+    objects = list(objects)
+    ids = {getattr(o, f"{field}_id") for o in objects} - {None}
+    seen = set(seen_enterprises(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    for obj in objects:
+        if getattr(obj, f"{field}_id") is not None and getattr(obj, f"{field}_id") not in seen:
+            setattr(obj, field, None)
+            if isinstance(obj, AllianceMember) and not obj.name:
+                obj.name = str(LOCAL_ENTERPRISE)
+    return objects

@@ -114,8 +114,9 @@ def ledger(request, pk):
                     .order_by("-held_on", "-id")[:8])
     research = list(Research.objects.restrict(user, VIEW).filter(chain=chain)
                     .annotate(finding_count=Count("findings")).order_by("-conducted_on")[:8])
-    alliances = list(Alliance.objects.restrict(user, VIEW).filter(chain=chain).select_related("lead_enterprise")
-                     .annotate(member_count=Count("members")))
+    alliances = queries.hide_unseen(user, Alliance.objects.restrict(user, VIEW).filter(chain=chain)
+                                    .select_related("lead_enterprise").annotate(member_count=Count("members")),
+                                    "lead_enterprise")
     policies = list(Policy.objects.restrict(user, VIEW).filter(Q(chains=chain) | Q(chains__isnull=True),
                                                                region_id=chain.region_id)
                     .distinct().order_by("-issued_on")[:8])
@@ -152,8 +153,10 @@ def ledger_export(request, pk):
     meetings = Meeting.objects.restrict(user, VIEW).filter(chain=chain).select_related("chair")
     decisions = (Decision.objects.restrict(user, VIEW).filter(chain=chain).select_related("meeting", "lead_department")
                  .prefetch_related("tasks"))
-    research = Research.objects.restrict(user, VIEW).filter(chain=chain).prefetch_related("enterprises")
-    alliances = Alliance.objects.restrict(user, VIEW).filter(chain=chain).prefetch_related("members__enterprise")
+    research = queries.with_seen_enterprises(Research.objects.restrict(user, VIEW).filter(chain=chain), user)
+    alliances = list(Alliance.objects.restrict(user, VIEW).filter(chain=chain))
+    for alliance in alliances:
+        alliance.seen_members = queries.members(user, alliance)
     policies = (Policy.objects.restrict(user, VIEW).filter(Q(chains=chain) | Q(chains__isnull=True),
                                                            region_id=chain.region_id).distinct())
     projects = list(with_completed(KeyProject.objects.restrict(user, VIEW).filter(chain=chain)
@@ -171,7 +174,7 @@ def ledger_export(request, pk):
                              (lambda r: r.get_kind_display(), "形式"),
                              (lambda r: "、".join(e.name for e in r.enterprises.all()), "走访企业"), ("summary", "调研情况")]),
         ("产业链联盟", alliances, [("name", "联盟名称"), ("founded_on", "成立日期"),
-                               (lambda a: "、".join(m.display_name for m in a.members.all()), "成员")]),
+                               (lambda a: "、".join(m.display_name for m in a.seen_members), "成员")]),
         ("政策文件", policies, [("title", "政策名称"), ("issuer", "发文单位"), ("number", "文号"), ("issued_on", "发文日期"),
                              ("summary", "主要内容")]),
         ("重点项目", projects, [("name", "项目名称"), (lambda p: p.enterprise.name, "建设单位"),
@@ -476,10 +479,10 @@ def _research(user):
 
 @login_required
 def research_detail(request, pk):
-    item = get_object_or_404(_research(request.user).prefetch_related("enterprises"), pk=pk)
+    item = get_object_or_404(queries.with_seen_enterprises(_research(request.user), request.user), pk=pk)
     may_change = can(request.user, CHANGE, item)
     return render(request, "work/research_detail.html", {
-        "item": item, "findings": item.findings.select_related("enterprise", "task", "request"),
+        "item": item, "findings": queries.findings(request.user, item),
         "can_change": may_change, "finding_form": FindingForm(user=request.user) if may_change else None,
         **_attachments_context(item, may_change),
     })
@@ -547,10 +550,11 @@ def _alliances(user):
 @login_required
 def alliance_detail(request, pk):
     alliance = get_object_or_404(_alliances(request.user), pk=pk)
+    alliance = queries.hide_unseen(request.user, [alliance], "lead_enterprise")[0]
     may_change = can(request.user, CHANGE, alliance)
-    members = alliance.members.select_related("enterprise").order_by("kind", "id")
     return render(request, "work/alliance_detail.html", {
-        "alliance": alliance, "members": members, "activities": alliance.activities.all(),
+        "alliance": alliance, "members": queries.members(request.user, alliance),
+        "activities": queries.activities(request.user, alliance),
         "can_change": may_change,
         "member_form": AllianceMemberForm(user=request.user, prefix="member") if may_change else None,
         "activity_form": AllianceActivityForm(user=request.user, prefix="activity") if may_change else None,

@@ -12,11 +12,15 @@ the commissioner list only rows of their own enterprises; the enterprise user on
 ``test_permission_matrix.py::test_no_write_outside_the_writers_region``: no region-wide role writes a row outside its
 region — 青岛's office (another city), a district's office (below the city) and the province's office (above it,
 which writes only provincial rows) are refused every change, deletion and addition of 潍坊's rows through the
-permission filter, the services, the API and the Django admin.
+permission filter, the services, the API and the Django admin; and by
+``test_permission_matrix.py::test_the_enterprise_user_reads_no_other_enterprise_in_any_list_or_row`` and
+``::test_the_enterprise_user_reads_no_other_enterprise_on_any_page``: no list, row, nested field or page of the ledger
+(and of the models with an enterprise path) names to the enterprise user an enterprise other than its own.
 """
 
 GENERIC = "api/tests/test_api_permissions.py::ENDPOINTS"
 EVERY_LIST = "api/tests/test_permission_matrix.py::test_every_list_api"
+NAMED_ONLY = "work/tests/test_ledger.py::test_an_enterprise_user_reads_of_the_ledger_only_what_names_its_enterprise"
 
 MATRIX = {
     # reference data
@@ -65,16 +69,16 @@ MATRIX = {
     "monitoring.ChainFigure": ["monitoring/tests/test_pages_monitoring.py::test_enterprise_user_gets_403_on_totals",
                                "monitoring/tests/test_pages_monitoring.py::test_officials_see_the_cockpit"],
     # the work ledger
-    "work.Plan": ["work/tests/test_ledger.py::test_who_may_add_chain_entries", "work/tests/test_ledger.py::test_anonymous_gets_401_everywhere", EVERY_LIST],
+    "work.Plan": ["work/tests/test_ledger.py::test_who_may_add_chain_entries", "work/tests/test_ledger.py::test_anonymous_gets_401_everywhere", EVERY_LIST, NAMED_ONLY],
     "work.Task": ["work/tests/test_tasks.py::test_list_per_role", "work/tests/test_tasks.py::test_create_per_role",
                   "work/tests/test_tasks.py::test_chain_staff_change_only_their_chains_tasks"],
     "work.TaskUpdate": ["work/tests/test_ledger.py::test_anonymous_gets_401_everywhere", "work/tests/test_ledger.py::test_pages_refuse_what_the_user_may_not_do", EVERY_LIST],
     "work.Meeting": ["work/tests/test_ledger.py::test_who_may_add_chain_entries", EVERY_LIST],
     "work.Decision": ["work/tests/test_ledger.py::test_anonymous_gets_401_everywhere", "work/tests/test_ledger.py::test_pages_refuse_what_the_user_may_not_do", EVERY_LIST],
-    "work.Research": ["work/tests/test_ledger.py::test_who_may_add_chain_entries", EVERY_LIST],
-    "work.Finding": ["work/tests/test_ledger.py::test_anonymous_gets_401_everywhere", EVERY_LIST],
-    "work.Alliance": ["work/tests/test_ledger.py::test_who_may_add_chain_entries", EVERY_LIST],
-    "work.AllianceMember": ["work/tests/test_ledger.py::test_anonymous_gets_401_everywhere", EVERY_LIST],
+    "work.Research": ["work/tests/test_ledger.py::test_who_may_add_chain_entries", EVERY_LIST, NAMED_ONLY],
+    "work.Finding": ["work/tests/test_ledger.py::test_anonymous_gets_401_everywhere", EVERY_LIST, NAMED_ONLY],
+    "work.Alliance": ["work/tests/test_ledger.py::test_who_may_add_chain_entries", EVERY_LIST, NAMED_ONLY],
+    "work.AllianceMember": ["work/tests/test_ledger.py::test_anonymous_gets_401_everywhere", EVERY_LIST, NAMED_ONLY],
     "work.AllianceActivity": [EVERY_LIST, "work/tests/test_ledger.py::test_ledger_pages_for_every_role"],
     "work.Policy": ["work/tests/test_ledger.py::test_anonymous_gets_401_everywhere", EVERY_LIST],
     "work.PolicyBenefit": ["work/tests/test_ledger.py::test_anonymous_gets_401_everywhere", EVERY_LIST],

@@ -449,3 +449,225 @@ def test_no_write_outside_the_writers_region(label, writers):
                   f"_rows_the_demo_lacks) one"
     if path and _create_schema_fields(path) is not None and label not in POSTED_OTHERWISE:
         assert posted, f"{label}: the administrator's POST of the copy failed too, so the API probe proves nothing"
+
+
+# What the enterprise user reads of other enterprises -----------------------------------------------------------------
+#
+# An enterprise user sees no other enterprise: not in a row, not in a nested field (an id, a list of ids, a row it
+# points at) and not in a text. Every list API and each of its rows read by id is walked as the demo's `enterprise`,
+# and so is every page of the work ledger and of the models with an enterprise path. The only other enterprises it
+# may meet are the other party of its own rows of two enterprises (its supply links, its matches' contacts).
+
+
+class EnterpriseReader:
+    """The `enterprise` account, the enterprises it may meet and the names of all others."""
+
+    def __init__(self):
+        import re
+
+        from chainchief.enterprises.models import Enterprise
+
+        self.own = set(Enterprise.objects.filter(scoped_users__username="enterprise").values_list("pk", flat=True))
+        self.allowed = self.own | self._other_parties()
+        own_names = list(Enterprise.objects.filter(pk__in=self.own).values_list("name", flat=True))
+        others = {name: pk for pk, name in Enterprise.objects.exclude(pk__in=self.allowed).values_list("pk", "name")
+                  if len(name) >= 4 and not any(name in mine for mine in own_names)}
+        self.names = others
+        self.pattern = re.compile("|".join(re.escape(n) for n in sorted(others, key=len, reverse=True)))
+
+    def _other_parties(self):
+        """The other enterprise of each row of two enterprises that is also the user's (access.enterprise naming
+        two paths, e.g. a supply link's supplier and customer)."""
+        out = set()
+        for model in project_models():
+            access = getattr(model, "access", None)
+            paths = _paths(access.enterprise) if isinstance(access, Access) else ()
+            if access is None or access.kind != ENTERPRISE or len(paths) < 2:
+                continue
+            mine = _within(model, paths, list(self.own))
+            for path in paths:
+                out |= set(mine.values_list(path, flat=True))
+        return out - {None}
+
+    def problems(self, model, data, where):
+        """What in ``data`` (a row of ``model`` as the API gives it, or any text) names another enterprise."""
+        found = []
+        for text in _strings(data):
+            hit = self.pattern.search(text) if self.names else None
+            if hit:
+                found.append(f"{where}: names {hit.group(0)} (#{self.names[hit.group(0)]})")
+        if isinstance(data, dict):
+            found += self._ids(model, data, where)
+        return found
+
+    def _ids(self, model, row, where):
+        found = []
+        for key, value in row.items():
+            if isinstance(value, dict):
+                found += self._ids(None, value, f"{where}.{key}")
+            elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                for i, item in enumerate(value):
+                    found += self._ids(None, item, f"{where}.{key}[{i}]")
+            field = _relation(model, key) if model is not None else None
+            related = field.related_model if field is not None else None
+            if related is None and key in ("enterprise_id", "enterprise_ids"):
+                related = apps.get_model("enterprises.Enterprise")
+            ids = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, int)]
+            if related is None or not ids:
+                continue
+            named = _enterprises_of(related, ids) - self.allowed
+            if named:
+                found.append(f"{where}.{key}: names enterprise(s) {sorted(named)[:5]}")
+        return found
+
+
+def _strings(data):
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value)
+    elif isinstance(data, (list, tuple)):
+        for value in data:
+            yield from _strings(value)
+
+
+def _relation(model, key):
+    """The relation of ``model`` a key of its API row stands for (``chain_id``, ``enterprise_ids`` …), or None."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    base = key.removesuffix("_ids")
+    for name in (key, key.removesuffix("_id"), base + "s", base + "es", base):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.is_relation and field.related_model is not None:
+            return field
+    return None
+
+
+def _enterprises_of(model, ids):
+    """The enterprises whose data the rows ``ids`` of ``model`` are (themselves, for enterprises; an enterprise's
+    request or membership; not a chain's row that merely names enterprises, such as an alliance)."""
+    if model._meta.label == "enterprises.Enterprise":
+        return set(ids)
+    access = getattr(model, "access", None)
+    out = set()
+    if not isinstance(access, Access) or access.kind != ENTERPRISE:
+        return out
+    for path in _paths(access.enterprise):
+        out |= set(model._default_manager.filter(pk__in=ids).values_list(path, flat=True))
+    return out - {None}
+
+
+def _technology_naming_another(reader):
+    """A key technology on a segment of the user's chain held by a member it may not meet, if the demo has none."""
+    from chainchief.enterprises.models import Membership
+    from chainchief.maps.models import KeyTechnology, Segment
+
+    chains = Membership.objects.filter(enterprise__in=reader.own).values("chain")
+    if KeyTechnology.objects.filter(segment__chain__in=chains).exclude(enterprise=None).exclude(
+            enterprise__in=reader.allowed).exists():
+        return
+    segment = Segment.objects.filter(chain__in=chains).order_by("pk").first()
+    other = (Membership.objects.filter(chain=segment.chain).exclude(enterprise__in=reader.allowed)
+             .order_by("pk").first())
+    KeyTechnology.objects.create(segment=segment, name="高压共轨燃油系统", enterprise=other.enterprise)
+
+
+@pytest.fixture
+def reader(demo_db):
+    reader = EnterpriseReader()
+    _technology_naming_another(reader)
+    return reader
+
+
+@pytest.mark.parametrize("model,path", _lists())
+def test_the_enterprise_user_reads_no_other_enterprise_in_any_list_or_row(model, path, reader, as_user):  # noqa: F811
+    client = as_user("enterprise")
+    status, rows = _list_all(client, path)
+    problems = []
+    for row in rows:
+        problems += reader.problems(model, row, f"{path} #{row.get('id')}")
+        r = client.get(f"/api/v1{path}/{row['id']}")
+        assert r.status_code == 200, (path, row["id"], r.status_code)
+        problems += reader.problems(model, r.json(), f"{path}/{row['id']}")
+    listed = {row["id"] for row in rows}
+    for pk in model._default_manager.exclude(pk__in=listed).order_by("pk").values_list("pk", flat=True)[:10]:
+        r = client.get(f"/api/v1{path}/{pk}")
+        assert r.status_code in (403, 404), f"{path}/{pk}: {r.status_code}, not in the list but read by id"
+    assert problems == [], "\n".join(problems[:20])
+
+
+# The pages of the work ledger (every page of work/urls.py that is read, for every row) and of the other models with
+# an enterprise path; the chains' own pages for the user's chains.
+LEDGER_ROWS = {"ledger": "chains.Chain", "ledger_export": "chains.Chain", "task": "work.Task", "plan": "work.Plan",
+               "meeting": "work.Meeting", "research": "work.Research", "alliance": "work.Alliance",
+               "policy": "work.Policy", "project": "work.KeyProject"}
+LEDGER_FORMS = ("create", "edit", "report", "decide", "upload", "add", "convert", "benefit", "month", "finding")
+OTHER_PAGES = {"enterprises.Enterprise": "/enterprises/{}/", "appeals.Request": "/requests/{}/",
+               "investment.Need": "/investment/needs/{}/", "chains.Chain": ("/chains/{}/", "/maps/{}/",
+                                                                             "/maps/{}/lists/")}
+
+
+def _ledger_pages():
+    from chainchief.work.urls import urlpatterns
+
+    pages = []
+    for pattern in urlpatterns:
+        name = pattern.name
+        if any(word in name for word in LEDGER_FORMS):
+            continue
+        route = str(pattern.pattern)
+        if "<int:pk>" not in route:
+            pages.append((f"/work/{route}", None))
+            continue
+        assert name in LEDGER_ROWS, f"work:{name}: a page of the ledger that the walk does not know; add it to " \
+                                    f"LEDGER_ROWS (read) or LEDGER_FORMS (a form)"
+        pages.append((f"/work/{route.replace('<int:pk>', '{}')}", LEDGER_ROWS[name]))
+    for label, routes in OTHER_PAGES.items():
+        for route in (routes,) if isinstance(routes, str) else routes:
+            pages.append((route, label))
+    return pages
+
+
+def _page_text(response):
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        book = load_workbook(BytesIO(content), read_only=True)
+        return "\n".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row
+                         if v is not None)
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8", errors="replace")
+
+
+@pytest.mark.parametrize("route,label", [pytest.param(r, l, id=r) for r, l in _ledger_pages()])
+def test_the_enterprise_user_reads_no_other_enterprise_on_any_page(route, label, reader, demo_db):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    page = Client()
+    page.force_login(get_user_model().objects.get(username="enterprise"))
+    if label is None:
+        urls = [route]
+    else:
+        model = apps.get_model(label)
+        pks = list(model._default_manager.order_by("pk").values_list("pk", flat=True))
+        if len(pks) > 40:  # the user's own rows and a sample of the others
+            own = set(_within(model, _paths(model.access.enterprise), list(reader.own)).values_list("pk", flat=True)) \
+                if model.access.enterprise else set()
+            pks = sorted(own | set(pks[:20]))
+        urls = [route.format(pk) for pk in pks]
+    problems, read = [], 0
+    for url in urls:
+        r = page.get(url)
+        assert r.status_code in (200, 403, 404), (url, r.status_code)
+        if r.status_code == 200:
+            read += 1
+            problems += reader.problems(None, _page_text(r), url)
+    assert problems == [], "\n".join(problems[:20])

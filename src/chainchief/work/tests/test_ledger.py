@@ -105,6 +105,51 @@ def test_enterprise_figures_in_the_ledger_stay_the_enterprises(world, as_user):
     assert as_user("chief").patch(f"/api/v1/projects/{p_own.pk}", {"name": "改名"}).status_code == 200
 
 
+def test_an_enterprise_user_reads_of_the_ledger_only_what_names_its_enterprise(world, as_user, login):
+    """The ledger is the government's record of its work: an enterprise user reads no plan, task, meeting or
+    decision of its chain; of research, only a visit to its own enterprise and a finding about it; of alliances, only
+    those it leads or belongs to, with its own membership — never another enterprise's id, name or request. The chain
+    office reads them all."""
+    from chainchief.work.models import Alliance, AllianceMember, Finding, Meeting, Plan, Research, Task
+
+    research = Research.objects.create(chain=world.power, title="走访动力装备企业", conducted_on=date(2025, 5, 1))
+    research.enterprises.set([world.own, world.power_member])
+    mine = Finding.objects.create(research=research, text="用电负荷不足", enterprise=world.own)
+    theirs = Finding.objects.create(research=research, text="用地指标不足", enterprise=world.power_member)
+    other = Research.objects.create(chain=world.power, title="走访配套企业", conducted_on=date(2025, 6, 1))
+    other.enterprises.set([world.power_member])
+    alliance = Alliance.objects.create(chain=world.power, name="动力装备创新联盟", lead_enterprise=world.power_member)
+    own_member = AllianceMember.objects.create(alliance=alliance, enterprise=world.own, role="成员单位")
+    AllianceMember.objects.create(alliance=alliance, enterprise=world.power_member, role="理事长单位")
+    Task.objects.create(chain=world.power, title="协调配套企业用地", lead_department=world.industry)
+    Meeting.objects.create(region=world.city, chain=world.power, title="调度会", held_on=date(2025, 1, 1))
+    Plan.objects.create(chain=world.power, year=2025, title="发展计划")
+    client = as_user("enterprise")
+    for path in ("/api/v1/plans", "/api/v1/tasks", "/api/v1/task-updates", "/api/v1/meetings", "/api/v1/decisions",
+                 "/api/v1/alliance-activities"):
+        assert ids(client.get(path + "?limit=1000")) == set(), path
+    visited = set(Research.objects.filter(enterprises=world.own).values_list("pk", flat=True))
+    assert research.pk in visited and ids(client.get("/api/v1/research?limit=1000")) == visited
+    assert client.get(f"/api/v1/research/{research.pk}").json()["enterprise_ids"] == [world.own.pk]
+    assert client.get(f"/api/v1/research/{other.pk}").status_code == 404
+    about = set(Finding.objects.filter(enterprise=world.own).values_list("pk", flat=True))
+    assert mine.pk in about and ids(client.get("/api/v1/findings?limit=1000")) == about
+    assert client.get(f"/api/v1/findings/{theirs.pk}").status_code == 404
+    row = client.get(f"/api/v1/alliances/{alliance.pk}").json()
+    assert (row["lead_enterprise_id"], row["lead_enterprise_name"]) == (None, None)
+    assert ids(client.get(f"/api/v1/alliance-members?alliance={alliance.pk}")) == {own_member.pk}
+    page = text(login("enterprise").get(f"/work/alliances/{alliance.pk}/"))
+    assert world.own.name in page and world.power_member.name not in page
+    page = text(login("enterprise").get(f"/work/research/{research.pk}/"))
+    assert "用电负荷不足" in page and "用地指标不足" not in page and world.power_member.name not in page
+    office = as_user("coordinator")
+    assert client.get(f"/api/v1/research/{research.pk}").status_code == 200
+    assert sorted(office.get(f"/api/v1/research/{research.pk}").json()["enterprise_ids"]) == sorted(
+        [world.own.pk, world.power_member.pk])
+    assert office.get(f"/api/v1/alliances/{alliance.pk}").json()["lead_enterprise_id"] == world.power_member.pk
+    assert len(ids(office.get(f"/api/v1/alliance-members?alliance={alliance.pk}"))) == 2
+
+
 def test_a_department_acts_on_the_tasks_it_leads_in_any_chain(world, as_user):
     """市工业和信息化局 (the department account's) leads a task on 高端化工, a chain it does not lead."""
     from chainchief.work.models import Task
@@ -222,8 +267,9 @@ def test_progress_report_sets_status_and_keeps_its_evidence(world, login):
     c.post(f"/work/tasks/{task.pk}/report/", {"reported_on": "2025-06-02", "text": "再次走访",
                                               "version": task.version, "file": exe})
     assert TaskUpdate.objects.filter(task=task).count() == 1
-    # Another chain's staff may not report.
-    assert login("enterprise").post(f"/work/tasks/{task.pk}/report/", {"text": "x"}).status_code == 403
+    # Who may not change the task may not report: the leader reads it, an enterprise user does not even see it.
+    assert login("leader").post(f"/work/tasks/{task.pk}/report/", {"text": "x"}).status_code == 403
+    assert login("enterprise").post(f"/work/tasks/{task.pk}/report/", {"text": "x"}).status_code == 404
 
 
 def test_reassignment_is_audited_and_told(world, as_user):

@@ -58,18 +58,19 @@ def test_anonymous_is_401(tasks, world, as_user):
     ("chief", ("power", "auto", "chem")),  # chains are read region-wide; written by their own staff
     ("dept", ("power", "auto", "chem")),
     ("commissioner", ("power", "auto", "chem")),
-    ("enterprise", ("power",)),  # its enterprise's chains only
+    ("enterprise", ()),  # the ledger's tasks name no enterprise of its: none of them
 ])
 def test_list_per_role(role, expected, tasks, as_user):
     assert _all(as_user(role)) == _pks(tasks, *expected)
 
 
 def test_read_by_id(tasks, as_user):
-    r = as_user("enterprise").get(f"{PATH}/{tasks['power'].pk}")
+    r = as_user("commissioner").get(f"{PATH}/{tasks['power'].pk}")
     assert r.status_code == 200
     body = r.json()
     assert (body["chain_name"], body["lead_department_name"], body["status_label"], body["is_overdue"]) == (
         "动力装备", "市工业和信息化局", "进行中", True)
+    assert as_user("enterprise").get(f"{PATH}/{tasks['power'].pk}").status_code == 404  # not even its chain's
     assert as_user("enterprise").get(f"{PATH}/{tasks['chem'].pk}").status_code == 404
     assert as_user("coordinator").get(f"{PATH}/{tasks['jinan'].pk}").status_code == 404
 
@@ -119,7 +120,8 @@ def test_chain_staff_change_only_their_chains_tasks(tasks, world, as_user):
     assert chief.patch(f"{PATH}/{power.pk}", {"chain": world.chem.pk}).status_code == 403
     power.refresh_from_db()
     assert (power.chain, power.version) == (world.power, 2)
-    assert as_user("enterprise").patch(f"{PATH}/{power.pk}", {"progress": "x"}).status_code == 403
+    assert as_user("leader").patch(f"{PATH}/{power.pk}", {"progress": "x"}).status_code == 403
+    assert as_user("enterprise").patch(f"{PATH}/{power.pk}", {"progress": "x"}).status_code == 404
     assert as_user("dept").delete(f"{PATH}/{power.pk}").status_code == 200
 
 
