@@ -41,7 +41,9 @@ class User(AbstractUser):
     session_generation = models.PositiveIntegerField(_("会话代数"), default=0, editable=False)
 
     objects = ChainChiefUserManager()
-    access = Access(kind=AUDIT)
+    # An account belongs to its region: read there (by the chain office, as part of the audit), pointed at only by
+    # writes of that region.
+    access = Access(kind=AUDIT, region="region")
 
     class Meta:
         verbose_name = _("用户")

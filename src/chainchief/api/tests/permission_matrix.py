@@ -114,7 +114,8 @@ MATRIX = {
     "appeals.RequestEvent": ["appeals/tests/test_workflow.py::test_the_whole_path_with_who_may_take_each_step", "appeals/tests/test_pages.py::test_enterprise_sees_its_own_and_no_office_buttons"],
     "appeals.RequestDeadline": [EVERY_LIST, "appeals/tests/test_workflow.py::test_deadline_in_working_days_across_national_day"],
     # users, audit, imports
-    "accounts.User": ["web/tests/test_pages.py::test_admin_for_admins_only", "accounts/tests/test_cached_access.py::test_a_role_change_counts_at_once"],
+    "accounts.User": ["web/tests/test_pages.py::test_admin_for_admins_only", "accounts/tests/test_cached_access.py::test_a_role_change_counts_at_once",
+                      "api/tests/test_api_permissions.py::test_another_citys_office_does_not_link_the_citys_accounts"],
     "audit.AuditEvent": ["core/tests/test_permissions.py::test_audit_is_for_admin_and_coordinator", "audit/tests/test_pages.py::test_who_may_see_the_audit_log",
                          "api/tests/test_api_permissions.py::test_audit_list_only_for_admin_and_coordinator",
                          "api/tests/test_api_permissions.py::test_a_change_to_the_citys_rows_is_in_the_citys_audit_log_whoever_made_it"],

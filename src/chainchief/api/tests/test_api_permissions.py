@@ -800,3 +800,27 @@ def test_a_change_to_the_citys_rows_is_in_the_citys_audit_log_whoever_made_it(w,
 
     assert {("workmodel", str(model.pk)), ("workmodelitem", str(item.pk))} <= seen("coordinator")
     assert seen("qingdao") == set()
+
+
+def test_another_citys_office_does_not_link_the_citys_accounts(w):
+    """An account belongs to its region: 青岛's office does not see 潍坊's accounts, so no write of it may point at one
+    (a person of 青岛 whose login is a 潍坊 account could be given a chain role there)."""
+    from django.core.exceptions import ValidationError
+
+    from chainchief.core import services
+    from chainchief.core.models import Person, Region
+    from chainchief.core.permissions import VIEW, restrict
+
+    User = _model("accounts.User")
+    qingdao, office = Region.objects.get(name="青岛市"), User.objects.get(username="qingdao")
+    seen = set(restrict(User.objects.all(), office, VIEW).values_list("region__name", flat=True))
+    assert seen == {"青岛市"}, seen
+    with pytest.raises(ValidationError) as refused:
+        services.create(office, Person, {"name": "借用账号", "title": "副市长", "region": qingdao.pk,
+                                         "user": User.objects.get(username="leader").pk})
+    assert "user" in refused.value.message_dict
+    assert not Person.objects.filter(name="借用账号").exists()
+    own = User.objects.create(username="qd_staff", role="chief", region=qingdao)
+    person = services.create(office, Person, {"name": "青岛链长", "title": "副市长", "region": qingdao.pk,
+                                              "user": own.pk})
+    assert person.user == own
