@@ -123,16 +123,21 @@ def commit(request, pk):
     return redirect("imports:detail", pk=pk)
 
 
-@login_required
-@require_POST
-def rollback(request, pk):
+def _batch_action(request, pk, action, done):
+    """A button on the batch page: ``action(batch, user)``, then the page again with ``done`` or the refusal."""
     batch = _batch(request, pk)
     try:
-        services.rollback(batch, request.user)
-        messages.success(request, _("已撤销该批次，数据已恢复为导入前的值。"))
+        action(batch, request.user)
+        messages.success(request, done)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
     return redirect("imports:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def rollback(request, pk):
+    return _batch_action(request, pk, services.rollback, _("已撤销该批次，数据已恢复为导入前的值。"))
 
 
 @login_required
@@ -175,13 +180,7 @@ def template(request, kind):
 @login_required
 @require_POST
 def clear(request, pk):
-    batch = _batch(request, pk)
-    try:
-        services.clear(batch, request.user)
-        messages.success(request, _("已将该批次标记为失败。"))
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
-    return redirect("imports:detail", pk=pk)
+    return _batch_action(request, pk, services.clear, _("已将该批次标记为失败。"))
 
 
 @login_required
