@@ -11,11 +11,40 @@ from django.shortcuts import get_object_or_404
 from ninja import FilterSchema, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.orm import create_schema
+from ninja.orm import fields as ninja_orm_fields
 from pydantic import ConfigDict
+from pydantic_core import PydanticKnownError
 
 from chainchief.core import services
 from chainchief.core.export import export_response, related_fields, schema_columns
 from chainchief.core.permissions import VIEW
+
+def _strict_m2m_link_type(type_):
+    """django-ninja's type for the ids of a many-to-many field converts each item with ``int(v)``: a null, a list or
+    an object in the list raised TypeError, which pydantic does not turn into a validation error (a server error).
+    The same type, refusing anything but a whole number (or a numeric string) as an input error: every id list of
+    every input schema built from a model (``create_schema``, here and in the apps) uses it."""
+    link = _ninja_m2m_link_type(type_)
+    if type_ is not int:
+        return link
+
+    class StrictM2MLink(link):
+        @classmethod
+        def _validate(cls, v, _info):
+            if hasattr(v, "pk"):
+                return v.pk  # a row, when an output is built from the database
+            if isinstance(v, bool) or not isinstance(v, (int, str)):
+                raise PydanticKnownError("int_type")
+            try:
+                return int(v)
+            except ValueError:
+                raise PydanticKnownError("int_parsing") from None
+
+    return StrictM2MLink
+
+
+_ninja_m2m_link_type = ninja_orm_fields.create_m2m_link_type
+ninja_orm_fields.create_m2m_link_type = _strict_m2m_link_type
 
 MAX_LIMIT = 1000
 MAX_OFFSET = 2**31

@@ -3,7 +3,7 @@ validation with field messages, optimistic locking, and an audit event with befo
 
 Domain services (``chains.services``, ``enterprises.services`` …) call these and add their own rules.
 """
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -45,13 +45,23 @@ def _assign(obj, data):
 
 
 def _full_clean(obj):
-    """``full_clean`` whose model ``clean`` may follow a foreign key that does not exist (e.g. an unknown tier id):
-    that is the field's error, not a server error."""
+    """``full_clean``, with the model's ``clean`` run only once every field is valid (Django runs it regardless): it
+    may compute with them (a date from a year and a month of 615) or follow a foreign key (an unknown tier id is the
+    field's error, found first)."""
+    obj.clean_fields()
+    errors = {}
     try:
-        obj.full_clean()
-    except ObjectDoesNotExist:
-        obj.clean_fields()  # names the field whose row does not exist
-        raise
+        obj.clean()
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    exclude = {name for name in errors if name != NON_FIELD_ERRORS}  # as full_clean: unique checks skip them
+    for check in (obj.validate_unique, obj.validate_constraints):
+        try:
+            check(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_related(user, obj, fields=None):

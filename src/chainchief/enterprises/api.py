@@ -86,7 +86,7 @@ class EnterpriseFilters(ListParams):
         return Q()
 
 
-class MembershipIn(Schema):
+class EnterpriseMembershipIn(Schema):
     chain: int
     role: str = MembershipRole.SUPPORTING
 
@@ -118,7 +118,7 @@ class EnterpriseIn(Schema):
     contact_name: str = ""
     contact_phone: str = ""
     description: str = ""
-    memberships: list[MembershipIn] = []
+    memberships: list[EnterpriseMembershipIn] = []
 
 
 _fields = ["uscc", "name", "short_name", "region", "address", "founded_on", "is_above_scale", "contact_name",

@@ -152,7 +152,7 @@ class AdvanceIn(Schema):
     version: int | None = None
 
 
-class StepOut(Schema):
+class LeadStepOut(Schema):
     id: int
     from_stage: str
     to_stage: str
@@ -171,7 +171,7 @@ def advance_lead(request, pk: int, payload: AdvanceIn):
     return queries.leads(request.auth).get(pk=pk)
 
 
-@router.get("/investment/leads/{int:pk}/steps", response=list[StepOut], tags=TAGS, summary="招商线索阶段记录",
+@router.get("/investment/leads/{int:pk}/steps", response=list[LeadStepOut], tags=TAGS, summary="招商线索阶段记录",
             operation_id="lead_steps")
 def lead_steps(request, pk: int):
     lead = get_object_or_404(Lead.objects.restrict(request.auth, VIEW), pk=pk)

@@ -30,10 +30,10 @@ PER_PAGE = 20
 
 
 def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """An id or a year from the query string (≥ 1), else None: chain=-1 filters nothing and links nowhere."""
+    from chainchief.core.params import id_param
+
+    return id_param(value)
 
 
 def _chains(user):

@@ -248,10 +248,9 @@ def enterprise_figures(request, pk):
     # stop in 2021); the selector offers every year with figures and the one asked for.
     years = sorted({r.period.year for r in rows}, reverse=True)
     latest = years[0] if years else None
-    try:
-        year = int(request.GET.get("year") or latest or timezone.localdate().year)
-    except ValueError:
-        year = latest or timezone.localdate().year
+    from chainchief.core.params import year_param
+
+    year = year_param(request.GET.get("year"), latest or timezone.localdate().year)
 
     form = None
     if request.method == "POST":

@@ -167,7 +167,7 @@ class GapCity(Schema):
     lacking: list[str]
 
 
-class GapRow(Schema):
+class ProvinceGapRow(Schema):
     segment_id: int
     segment: str
     stage: str
@@ -179,7 +179,7 @@ class GapRow(Schema):
     cities: list[GapCity]
 
 
-class TechnologyRow(Where):
+class ProvinceTechnologyRow(Where):
     id: int
     name: str
     status: str
@@ -227,7 +227,7 @@ def province_lists_export(request, pk: int):
 
 
 for _key, _schema in (("leaders", EnterpriseRow), ("supporting", EnterpriseRow), ("strong", StrongRow),
-                      ("gaps", GapRow), ("technologies", TechnologyRow)):
+                      ("gaps", ProvinceGapRow), ("technologies", ProvinceTechnologyRow)):
     _list_endpoint(_key, _schema)
 
 

@@ -172,7 +172,7 @@ class TaskUpdateOut(Schema):
         return (user.display_name or user.username) if user is not None else None
 
 
-class TaskUpdateIn(InputSchema):
+class ProgressReportIn(InputSchema):
     reported_on: date | None = None
     text: str
     status: str | None = None
@@ -191,7 +191,7 @@ crud(router, TaskUpdate, out=TaskUpdateOut, name="TaskUpdate", path="/task-updat
 
 @router.post("/tasks/{int:pk}/updates", response={201: TaskUpdateOut}, tags=TAGS, summary="报告任务进展",
              operation_id="report_task_progress")
-def report_progress(request, pk: int, payload: TaskUpdateIn):
+def report_progress(request, pk: int, payload: ProgressReportIn):
     task = get_object_or_404(Task.objects.restrict(request.auth, VIEW), pk=pk)
     update = services.report_progress(request.auth, task, payload.dict(exclude_unset=True))
     return Status(201, update)
@@ -277,7 +277,7 @@ crud(router, Meeting, out=MeetingOut, name="Meeting", path="/meetings", tags=TAG
      .annotate(decision_count=Count("decisions")))
 
 
-class DecisionIn(InputSchema):
+class MeetingDecisionIn(InputSchema):
     text: str
     chain: int | None = None
     lead_department: int | None = None
@@ -304,7 +304,7 @@ crud(router, Decision, out=DecisionOut, name="Decision", path="/decisions", tags
 
 @router.post("/meetings/{int:pk}/decisions", response={201: DecisionOut}, tags=TAGS,
              summary="记录议定事项（生成督办任务）", operation_id="record_decision")
-def record_decision(request, pk: int, payload: DecisionIn):
+def record_decision(request, pk: int, payload: MeetingDecisionIn):
     meeting = get_object_or_404(Meeting.objects.restrict(request.auth, VIEW), pk=pk)
     decision = services.record_decision(request.auth, meeting, payload.dict(exclude_unset=True))
     return Status(201, decision_queryset().get(pk=decision.pk))

@@ -221,12 +221,11 @@ def my_work(request):
 @login_required
 def calendar(request):
     """A month of meetings and open tasks' deadlines, as far as the user may see them."""
+    from chainchief.core.params import month_param, year_param
+
     today = timezone.localdate()
-    try:
-        year, month = int(request.GET.get("year", today.year)), int(request.GET.get("month", today.month))
-        first = date(year, month, 1)
-    except (TypeError, ValueError):
-        first = date(today.year, today.month, 1)
+    year, month = year_param(request.GET.get("year")), month_param(request.GET.get("month"))
+    first = date(year, month, 1) if year and month else date(today.year, today.month, 1)
     last = date(first.year, first.month, pycalendar.monthrange(first.year, first.month)[1])
     user = request.user
     mine = request.GET.get("mine") == "1"
