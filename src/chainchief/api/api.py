@@ -14,7 +14,7 @@ from chainchief.accounts.backends import user_for_token
 from chainchief.accounts.models import ApiToken
 from chainchief.audit.models import AuditAction
 from chainchief.audit.services import record
-from chainchief.core.services import Conflict
+from chainchief.core.services import Conflict, VersionRequired
 
 
 class BearerToken(HttpBearer):
@@ -100,6 +100,11 @@ def _not_found(request, exc):
 @api.exception_handler(Conflict)
 def _conflict(request, exc):
     return _error(request, 409, str(exc), current_version=exc.current_version)
+
+
+@api.exception_handler(VersionRequired)
+def _version_required(request, exc):
+    return _error(request, 428, str(exc))
 
 
 @api.exception_handler(OverflowError)

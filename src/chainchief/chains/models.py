@@ -76,6 +76,11 @@ class ChainTier(BaseModel):
     def clean(self):
         if self.target_year is not None and not 2000 <= self.target_year <= 2100:
             raise ValidationError({"target_year": _("目标年份应在 2000 至 2100 之间。")})
+        # A tier holds chains of its own region only (Chain.clean): moving one that holds chains to another region
+        # would leave them under a tier of another region, and every later edit of them would fail.
+        if self.pk and self.region_id and Chain.objects.filter(tier_id=self.pk).exclude(
+                region_id=self.region_id).exists():
+            raise ValidationError({"region": _("该层级下已有产业链，不能改到其他区域；请先将其产业链移出该层级。")})
 
 
 class Chain(BaseModel):

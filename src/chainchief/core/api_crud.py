@@ -207,7 +207,10 @@ def crud(
         _require_object(request)
         data = payload.dict(exclude_unset=True)
         version = data.pop("version", None)
-        do_update(request.auth, obj, data, _if_match(request) if version is None else version)
+        version = _if_match(request) if version is None else version
+        # Without a version the write would overwrite a change made meanwhile: 428, once the user's permission and
+        # the domain's own checks have passed (core.services.update).
+        do_update(request.auth, obj, data, services.VERSION_REQUIRED if version is None else version)
         return base_qs(request.auth).get(pk=obj.pk)
 
     @router.delete(f"{path}/{{int:pk}}", response=Deleted, tags=tags, summary=f"删除{verbose}",

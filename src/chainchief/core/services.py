@@ -29,6 +29,15 @@ class Conflict(Exception):
         self.current_version = current_version
 
 
+class VersionRequired(Exception):
+    """A change that names no version (HTTP 428): it would overwrite whatever changed since the client read it."""
+
+
+# Passed as ``version`` by a caller that must name one (the API's PATCH without a version or If-Match): ``update``
+# refuses it with VersionRequired once the user's permission (and the domain service's own checks) have passed.
+VERSION_REQUIRED = object()
+
+
 def _assign(obj, data):
     m2m = {}
     for name, value in data.items():
@@ -116,6 +125,8 @@ def update(user, obj, data, *, version=None):
     """Change ``obj``. With ``version`` given, a stale version raises Conflict (HTTP 409)."""
     model = type(obj)
     check(user, CHANGE, obj)
+    if version is VERSION_REQUIRED:
+        raise VersionRequired(_("请附上所修改对象的版本号（请求体中的 version 字段或 If-Match 请求头），以免覆盖他人在此期间的修改。"))
     obj = model._default_manager.select_for_update().get(pk=obj.pk)
     if version is not None and int(version) != obj.version:
         raise Conflict(_("数据已被他人修改（当前版本 %(current)s，提交版本 %(sent)s），请刷新后重试。") % {

@@ -117,19 +117,21 @@ def test_model_validation_gives_chinese_field_errors(coord, chains):
     from chainchief.chains.models import ChainTier
 
     tier = ChainTier.objects.get(name="千亿级")
-    r = coord.patch(f"/api/v1/tiers/{tier.pk}", {"target_year": 1900})
+    r = coord.patch(f"/api/v1/tiers/{tier.pk}", {"target_year": 1900, "version": tier.version})
     assert r.status_code == 400
     assert "2000" in _json(r)["errors"]["target_year"][0]
-    r = coord.patch(f"/api/v1/tiers/{tier.pk}", {"target_scale": "-5"})
+    r = coord.patch(f"/api/v1/tiers/{tier.pk}", {"target_scale": "-5", "version": tier.version})
     assert r.status_code == 400 and "target_scale" in r.json()["errors"]
-    r = coord.patch(f"/api/v1/chains/{chains['动力装备'].pk}", {"name": "汽车制造"})  # unique in the region
+    r = coord.patch(f"/api/v1/chains/{chains['动力装备'].pk}", {"name": "汽车制造",  # unique in the region
+                                                                "version": chains["动力装备"].version})
     assert r.status_code in (400, 409)
     assert ChainTier.objects.get(pk=tier.pk).version == tier.version
 
 
 def test_system_fields_are_ignored_or_refused(coord, chains):
     power = chains["动力装备"]
-    r = coord.patch(f"/api/v1/chains/{power.pk}", {"id": 999, "created_by": 1, "description": "改"})
+    r = coord.patch(f"/api/v1/chains/{power.pk}", {"id": 999, "created_by": 1, "description": "改",
+                                                   "version": power.version})
     assert r.status_code in (200, 400)
     power.refresh_from_db()
     assert power.pk == chains["动力装备"].pk and power.created_by_id is None
@@ -138,7 +140,7 @@ def test_system_fields_are_ignored_or_refused(coord, chains):
 @pytest.mark.parametrize("field,value", [("tier_id", 987654), ("region_id", 987654)])
 def test_unknown_foreign_key_is_400(field, value, coord, chains):
     power = chains["动力装备"]
-    r = coord.patch(f"/api/v1/chains/{power.pk}", {field: value})
+    r = coord.patch(f"/api/v1/chains/{power.pk}", {field: value, "version": power.version})
     assert r.status_code == 400, r.content
     assert field.removesuffix("_id") in _json(r)["errors"]
     r = coord.post("/api/v1/chains", {"name": "新链", "region_id": power.region_id, field: value})
@@ -151,7 +153,7 @@ def test_tier_of_another_region_is_400(coord, chains):
 
     other = Region.objects.create(name="济南市", code="370100", level="city", parent=Region.objects.get(name="山东省"))
     tier = ChainTier.objects.create(name="千亿级", region=other, target_scale=1000, target_year=2025)
-    r = coord.patch(f"/api/v1/chains/{chains['动力装备'].pk}", {"tier_id": tier.pk})
+    r = coord.patch(f"/api/v1/chains/{chains['动力装备'].pk}", {"tier_id": tier.pk, "version": chains["动力装备"].version})
     assert r.status_code in (400, 404), r.content  # the coordinator cannot see that tier's region
     assert chains["动力装备"].tier_id != tier.pk
 
@@ -187,7 +189,7 @@ def test_nul_characters_are_not_500(path, coord):
 
 
 def test_nul_character_in_a_body_is_not_500(coord, chains):
-    r = coord.patch(f"/api/v1/chains/{chains['动力装备'].pk}", {"description": "a\x00b"})
+    r = coord.patch(f"/api/v1/chains/{chains['动力装备'].pk}", {"description": "a\x00b", "version": chains["动力装备"].version})
     assert r.status_code in (200, 400), r.content
 
 
@@ -228,10 +230,10 @@ def test_body_version_zero_is_stale_not_ignored(coord, chains):
     assert power.description != "零"
 
 
-def test_without_a_version_the_write_goes_through(coord, chains):
+def test_without_a_version_a_patch_is_428(coord, chains):
     power = chains["动力装备"]
     r = coord.patch(f"/api/v1/chains/{power.pk}", {"description": "无版本"})
-    assert r.status_code == 200 and r.json()["version"] == power.version + 1
+    assert r.status_code == 428 and "version" in r.json()["detail"]  # api/tests/test_versions.py walks every PATCH
 
 
 def test_delete_with_stale_version_is_409(coord):
@@ -279,7 +281,7 @@ def test_unique_clash_is_a_400_or_409_not_500(coord, chains):
     lead = ChainDepartment.objects.get(chain=power, is_lead=True)
     supporting = ChainDepartment.objects.filter(chain=power, is_lead=False).first()
     # A second lead department for the chain clashes with the one-lead constraint.
-    r = coord.patch(f"/api/v1/chain-departments/{supporting.pk}", {"is_lead": True})
+    r = coord.patch(f"/api/v1/chain-departments/{supporting.pk}", {"is_lead": True, "version": supporting.version})
     assert r.status_code in (400, 409), r.content
     r = coord.post("/api/v1/chain-departments", {"chain_id": power.pk, "department_id": lead.department_id})
     assert r.status_code in (400, 409), r.content
@@ -401,12 +403,12 @@ def test_foreign_keys_by_either_name_and_unknown_fields_refused(api):
 
     client = api("coordinator")
     chain = Chain.objects.get(name="高端化工")
-    r = client.patch(f"/api/v1/chains/{chain.pk}", {"tier": None})
+    r = client.patch(f"/api/v1/chains/{chain.pk}", {"tier": None, "version": chain.version})
     assert r.status_code == 200 and r.json()["tier_id"] is None
     tier = Chain.objects.get(name="动力装备").tier_id
-    r = client.patch(f"/api/v1/chains/{chain.pk}", {"tier_id": tier})
+    r = client.patch(f"/api/v1/chains/{chain.pk}", {"tier_id": tier, "version": r.json()["version"]})
     assert r.status_code == 200 and r.json()["tier_id"] == tier
-    r = client.patch(f"/api/v1/chains/{chain.pk}", {"no_such_field": 1})
+    r = client.patch(f"/api/v1/chains/{chain.pk}", {"no_such_field": 1, "version": r.json()["version"]})
     assert r.status_code == 400 and "no_such_field" in r.json()["errors"]
 
 

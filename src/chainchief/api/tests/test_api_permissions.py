@@ -603,7 +603,7 @@ def test_leader_reads_everything_and_writes_nothing(w, as_user):
 
 def test_chief_edits_its_chain_only(w, as_user):
     client = as_user("chief")
-    r = client.patch(f"/api/v1/chains/{w.power.pk}", {"description": "动力装备：新的简介"})
+    r = client.patch(f"/api/v1/chains/{w.power.pk}", {"description": "动力装备：新的简介", "version": w.power.version})
     assert r.status_code == 200 and r.json()["description"] == "动力装备：新的简介"
     r = client.patch(f"/api/v1/chains/{w.chem.pk}", {"description": "x"})
     assert r.status_code == 403 and "无权" in r.json()["detail"]
@@ -611,17 +611,19 @@ def test_chief_edits_its_chain_only(w, as_user):
     assert r.status_code == 403
     # The chief of 动力装备 cannot reach 汽车制造 either (only the department leads both).
     assert client.patch(f"/api/v1/chains/{w.auto.pk}", {"description": "x"}).status_code == 403
-    assert as_user("dept").patch(f"/api/v1/chains/{w.auto.pk}", {"description": "汽车"}).status_code == 200
+    assert as_user("dept").patch(f"/api/v1/chains/{w.auto.pk}", {"description": "汽车",
+                                                                 "version": w.auto.version}).status_code == 200
 
 
 def test_staff_cannot_move_a_row_out_of_their_chains(w, as_user):
     """A chief may edit 动力装备's chain roles, but not move one onto 高端化工."""
     role = _chain_role(w.power)
-    r = as_user("chief").patch(f"/api/v1/chain-roles/{role.pk}", {"chain_id": w.chem.pk})
+    r = as_user("chief").patch(f"/api/v1/chain-roles/{role.pk}", {"chain_id": w.chem.pk, "version": role.version})
     assert r.status_code == 403
     assert _reload(role).chain_id == w.power.pk
     membership = _membership(w.own_enterprise, w.power)
-    r = as_user("dept").patch(f"/api/v1/memberships/{membership.pk}", {"chain_id": w.chem.pk})
+    r = as_user("dept").patch(f"/api/v1/memberships/{membership.pk}", {"chain_id": w.chem.pk,
+                                                                       "version": membership.version})
     assert r.status_code == 403
     assert _reload(membership).chain_id == w.power.pk
 
@@ -629,7 +631,7 @@ def test_staff_cannot_move_a_row_out_of_their_chains(w, as_user):
 def test_enterprise_user_cannot_move_itself_into_another_chain(w, as_user):
     membership = _membership(w.own_enterprise, w.power)
     client = as_user("enterprise")
-    r = client.patch(f"/api/v1/memberships/{membership.pk}", {"chain_id": w.chem.pk})
+    r = client.patch(f"/api/v1/memberships/{membership.pk}", {"chain_id": w.chem.pk, "version": membership.version})
     assert r.status_code == 403
     assert _reload(membership).chain_id == w.power.pk
     assert client.get(f"/api/v1/chains/{w.chem.pk}").status_code == 404
@@ -637,7 +639,8 @@ def test_enterprise_user_cannot_move_itself_into_another_chain(w, as_user):
 
 def test_enterprise_user_edits_its_own_profile(w, as_user):
     client = as_user("enterprise")
-    r = client.patch(f"/api/v1/enterprises/{w.own_enterprise.pk}", {"contact_phone": "0536-7654321"})
+    r = client.patch(f"/api/v1/enterprises/{w.own_enterprise.pk}", {"contact_phone": "0536-7654321",
+                                                                    "version": w.own_enterprise.version})
     assert r.status_code == 200 and r.json()["contact_phone"] == "0536-7654321"
     assert client.delete(f"/api/v1/enterprises/{w.own_enterprise.pk}").status_code == 403
     assert client.patch(f"/api/v1/enterprises/{w.chem_enterprise.pk}", {"name": "x"}).status_code == 404
@@ -676,7 +679,8 @@ def test_coordinator_cannot_write_outside_its_city(w, as_user):
     assert not Chain.objects.filter(name="外市产业链").exists()
     assert not Department.objects.filter(name="外市部门").exists()
     # Moving one of its own rows out of its city is refused too.
-    r = client.patch(f"/api/v1/chains/{w.chem.pk}", {"region_id": w.other_city.pk, "tier_id": None})
+    r = client.patch(f"/api/v1/chains/{w.chem.pk}", {"region_id": w.other_city.pk, "tier_id": None,
+                                                     "version": w.chem.version})
     assert r.status_code == 400 and "region" in r.json()["errors"]
     assert _reload(w.chem).region_id == w.city.pk
 
@@ -712,7 +716,7 @@ def test_checklist_put_on_another_chain_is_denied_for_the_chief(w, as_user):
 @pytest.mark.parametrize("role,sees", [("admin", True), ("coordinator", True), ("leader", False), ("chief", False),
                                        ("dept", False), ("commissioner", False), ("enterprise", False)])
 def test_audit_list_only_for_admin_and_coordinator(role, sees, w, as_user):
-    as_user("coordinator").patch(f"/api/v1/chains/{w.chem.pk}", {"description": "记一笔"})
+    as_user("coordinator").patch(f"/api/v1/chains/{w.chem.pk}", {"description": "记一笔", "version": w.chem.version})
     r = as_user(role).get("/api/v1/audit?limit=1000")
     if sees:
         assert r.status_code == 200
@@ -730,7 +734,7 @@ def test_audit_cannot_be_written_through_the_api(method, w, as_user):
 
     from chainchief.audit.models import AuditEvent
 
-    as_user("coordinator").patch(f"/api/v1/chains/{w.chem.pk}", {"description": "记一笔"})
+    as_user("coordinator").patch(f"/api/v1/chains/{w.chem.pk}", {"description": "记一笔", "version": w.chem.version})
     event = AuditEvent.objects.order_by("-id").first()
     count = AuditEvent.objects.count()
     r = getattr(as_user("admin"), method)("/api/v1/audit", {"action": "delete"})

@@ -69,11 +69,11 @@ def test_every_request_gets_an_id_and_unsafe_ids_are_replaced(coord):
     from chainchief.chains.models import Chain
 
     power = Chain.objects.get(name="动力装备")
-    r = coord.patch(f"/api/v1/chains/{power.pk}", {"description": "一"})
+    r = coord.patch(f"/api/v1/chains/{power.pk}", {"description": "一", "version": power.version})
     generated = r["X-Request-ID"]
     assert len(generated) == 32 and int(generated, 16) >= 0
     assert _events(request_id=generated)[0].object_id == str(power.pk)
-    r = coord.patch(f"/api/v1/chains/{power.pk}", {"description": "二"},
+    r = coord.patch(f"/api/v1/chains/{power.pk}", {"description": "二", "version": power.version + 1},
                     headers={"X-Request-ID": "<script>alert(1)</script>"})
     assert r["X-Request-ID"] != "<script>alert(1)</script>" and len(r["X-Request-ID"]) == 32
     assert _events(request_id=r["X-Request-ID"])[0].after["description"] == "二"
@@ -87,10 +87,11 @@ def test_an_update_that_changes_nothing_writes_no_row_and_keeps_the_version(coor
     power = Chain.objects.get(name="动力装备")
     tier = ChainTier.objects.get(name="千亿级")
     start = _last_id()
-    for path, body in [(f"/api/v1/chains/{power.pk}", {"name": power.name, "description": power.description}),
-                       (f"/api/v1/chains/{power.pk}", {}),
+    for path, body in [(f"/api/v1/chains/{power.pk}", {"name": power.name, "description": power.description,
+                                                       "version": power.version}),
                        (f"/api/v1/chains/{power.pk}", {"version": power.version}),
-                       (f"/api/v1/tiers/{tier.pk}", {"target_scale": "1000", "target_year": 2025})]:
+                       (f"/api/v1/tiers/{tier.pk}", {"target_scale": "1000", "target_year": 2025,
+                                                      "version": tier.version})]:
         r = coord.patch(path, body)
         assert r.status_code == 200, r.content
     assert _new_events(start) == []
@@ -107,7 +108,7 @@ def test_a_refused_write_leaves_no_row(as_user):
     assert r.status_code == 403
     r = as_user("coordinator").patch(f"/api/v1/chains/{chem.pk}", {"description": "冲突", "version": 99})
     assert r.status_code == 409
-    r = as_user("coordinator").patch(f"/api/v1/chains/{chem.pk}", {"order": -1})
+    r = as_user("coordinator").patch(f"/api/v1/chains/{chem.pk}", {"order": -1, "version": chem.version})
     assert r.status_code == 400
     assert _new_events(start, action__in=["create", "update", "delete"]) == []
 
@@ -225,7 +226,8 @@ def test_audit_api_filters(coord, as_user):
     from chainchief.chains.models import Chain
 
     power = Chain.objects.get(name="动力装备")
-    coord.patch(f"/api/v1/chains/{power.pk}", {"description": "筛选"}, headers={"X-Request-ID": "req-filter"})
+    coord.patch(f"/api/v1/chains/{power.pk}", {"description": "筛选", "version": power.version},
+                headers={"X-Request-ID": "req-filter"})
     admin = as_user("admin")
     rows = admin.get("/api/v1/audit?request_id=req-filter").json()["items"]
     assert len(rows) == 1
@@ -247,7 +249,8 @@ def test_audit_api_filters(coord, as_user):
 def test_audit_api_shows_nothing_to_other_roles(role, coord, as_user):
     from chainchief.chains.models import Chain
 
-    coord.patch(f"/api/v1/chains/{Chain.objects.get(name='动力装备').pk}", {"description": "他人的记录"})
+    power = Chain.objects.get(name="动力装备")
+    coord.patch(f"/api/v1/chains/{power.pk}", {"description": "他人的记录", "version": power.version})
     assert AuditEvent.objects.exists()
     r = as_user(role).get("/api/v1/audit?limit=1000")
     assert r.status_code in (200, 403)

@@ -167,7 +167,7 @@ def test_api_changing_a_code_to_another_enterprises_is_refused(coordinator):
     from chainchief.enterprises.models import Enterprise
 
     a, b = Enterprise.objects.order_by("pk")[:2]
-    r = coordinator.patch(f"/api/v1/enterprises/{b.pk}", {"uscc": a.uscc})
+    r = coordinator.patch(f"/api/v1/enterprises/{b.pk}", {"uscc": a.uscc, "version": b.version})
     assert r.status_code in (400, 409)
     assert Enterprise.objects.get(pk=b.pk).uscc == b.uscc
 
@@ -178,7 +178,7 @@ def test_api_patch_with_the_same_code_typed_differently_changes_nothing(coordina
 
     e = Enterprise.objects.order_by("pk").first()
     events = AuditEvent.objects.count()
-    r = coordinator.patch(f"/api/v1/enterprises/{e.pk}", {"uscc": e.uscc.lower()})
+    r = coordinator.patch(f"/api/v1/enterprises/{e.pk}", {"uscc": e.uscc.lower(), "version": e.version})
     assert r.status_code == 200
     assert r.json()["version"] == e.version
     assert Enterprise.objects.get(pk=e.pk).uscc == e.uscc

@@ -30,9 +30,9 @@ def test_only_the_chain_office_assigns_and_every_change_is_audited(world, person
     pk = r.json()["id"]
     r = office.post(PATH, {**body, "started_on": "2026-06-01"})
     assert r.status_code == 400 and r.json()["errors"]["commissioner"] == ["该专员在这段时间已包联该企业。"]
-    r = office.patch(f"{PATH}/{pk}", {"ended_on": "2025-12-01"})
+    r = office.patch(f"{PATH}/{pk}", {"ended_on": "2025-12-01", "version": 1})
     assert r.status_code == 400 and r.json()["errors"]["ended_on"] == ["结束日期不能早于开始日期。"]
-    assert office.patch(f"{PATH}/{pk}", {"ended_on": "2026-11-30"}).status_code == 200
+    assert office.patch(f"{PATH}/{pk}", {"ended_on": "2026-11-30", "version": 1}).status_code == 200
     events = AuditEvent.objects.filter(content_type__model="commissionerassignment", object_id=str(pk))
     assert sorted(events.values_list("action", flat=True)) == ["create", "update"]
     assert events.get(action="update").before["ended_on"] is None

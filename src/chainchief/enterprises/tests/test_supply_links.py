@@ -129,7 +129,7 @@ def test_chain_staff_cannot_point_a_link_at_an_enterprise_they_cannot_see(role, 
     assert r.status_code == 400 and r.json()["errors"]["customer"] == ["所选采购方不存在或无权访问。"]
     assert not SupplyLink.objects.filter(customer=world.chem_enterprise, product="连杆").exists()
     a = links["a"]
-    r = client.patch(f"{PATH}/{a.pk}", {"customer": world.chem_enterprise.pk, "chain": None})
+    r = client.patch(f"{PATH}/{a.pk}", {"customer": world.chem_enterprise.pk, "chain": None, "version": a.version})
     assert r.status_code == 400 and "customer" in r.json()["errors"]
     a.refresh_from_db()
     assert a.customer_id == world.power_member.pk and a.version == 1

@@ -161,7 +161,8 @@ def test_place_move_and_remove_enterprise(api, power):
     assert c.post("/api/v1/segment-placements", {"segment_id": target.pk, "membership_id": member.pk}).status_code == 409
     nodes = {n["name"]: n for n in flatten(c.get(f"/api/v1/chains/{power.pk}/map").json())}
     assert nodes["电控单元（ECU）"]["strength"] == "weak"
-    r = c.patch(f"/api/v1/segment-placements/{pid}", {"segment_id": seg(power, "传感器").pk})
+    version = c.get(f"/api/v1/segment-placements/{pid}").json()["version"]
+    r = c.patch(f"/api/v1/segment-placements/{pid}", {"segment_id": seg(power, "传感器").pk, "version": version})
     assert r.status_code in (200, 409)
     assert c.delete(f"/api/v1/segment-placements/{pid}").status_code == 200
     assert AuditEvent.objects.filter(content_type__model="segmentplacement", action="delete").exists()

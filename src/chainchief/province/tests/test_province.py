@@ -99,7 +99,8 @@ def test_the_province_office_reads_every_city_and_writes_only_provincial_rows(pr
     names = {c["name"] for c in office.get("/api/v1/chains?limit=200").json()["items"]}
     assert {"智能装备", "动力装备", "济南装备"} <= names
     assert office.get(f"/api/v1/enterprises/{province.other.pk}").status_code == 200  # reads a city's enterprise
-    r = office.patch(f"/api/v1/chains/{province.parent.pk}", {"description": "省级产业链"})
+    r = office.patch(f"/api/v1/chains/{province.parent.pk}", {"description": "省级产业链",
+                                                               "version": province.parent.version})
     assert r.status_code == 200, r.content
     assert office.patch(f"/api/v1/chains/{province.power.pk}", {"description": "改市级链"}).status_code == 403
     assert office.patch(f"/api/v1/enterprises/{province.other.pk}", {"name": "改名"}).status_code == 403

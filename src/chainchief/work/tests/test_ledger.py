@@ -102,7 +102,8 @@ def test_enterprise_figures_in_the_ledger_stay_the_enterprises(world, as_user):
     assert p_chem.pk not in ids(as_user("enterprise").get("/api/v1/projects?limit=1000"))
     assert p_chem.pk not in ids(as_user("chief").get("/api/v1/projects?limit=1000"))
     assert as_user("chief").get(f"/api/v1/projects/{p_chem.pk}").status_code == 404
-    assert as_user("chief").patch(f"/api/v1/projects/{p_own.pk}", {"name": "改名"}).status_code == 200
+    assert as_user("chief").patch(f"/api/v1/projects/{p_own.pk}", {"name": "改名",
+                                                                   "version": p_own.version}).status_code == 200
 
 
 def test_an_enterprise_user_reads_of_the_ledger_only_what_names_its_enterprise(world, as_user, login):
@@ -157,7 +158,7 @@ def test_a_department_acts_on_the_tasks_it_leads_in_any_chain(world, as_user):
     task = Task.objects.create(chain=world.chem, title="化工园区认定", lead_department=world.industry)
     other = Task.objects.create(chain=world.chem, title="财政资金", lead_department=world.finance)
     dept = as_user("dept")
-    assert dept.patch(f"/api/v1/tasks/{task.pk}", {"status": "in_progress"}).status_code == 200
+    assert dept.patch(f"/api/v1/tasks/{task.pk}", {"status": "in_progress", "version": task.version}).status_code == 200
     assert dept.patch(f"/api/v1/tasks/{other.pk}", {"status": "in_progress"}).status_code == 403
 
 
@@ -189,7 +190,8 @@ def test_a_decision_becomes_a_supervised_task_and_is_reported_at_the_next_meetin
     body = text(login("coordinator").get(f"/work/meetings/{nxt.pk}/"))
     assert "上次会议议定事项落实情况" in body and "协调解决曲轴毛坯本地配套问题" in body and "未开始" in body
     # Closing the task closes the decision.
-    assert as_user("dept").patch(f"/api/v1/tasks/{task.pk}", {"status": "done"}).status_code == 200
+    task.refresh_from_db()
+    assert as_user("dept").patch(f"/api/v1/tasks/{task.pk}", {"status": "done", "version": task.version}).status_code == 200
     assert client.get(f"/api/v1/decisions/{decision['id']}").json()["done"] is True
     body = text(login("coordinator").get(f"/work/meetings/{nxt.pk}/"))
     assert "已完成" in body.split("上次会议议定事项落实情况")[1].split("议定事项（督办）")[0]
@@ -280,7 +282,7 @@ def test_reassignment_is_audited_and_told(world, as_user):
     task = Task.objects.create(chain=world.power, title="组建联盟", lead_department=world.industry)
     dept_user = User.objects.get(username="dept")
     person = _person("李主任", world.city, user=dept_user)
-    r = as_user("coordinator").patch(f"/api/v1/tasks/{task.pk}", {"responsible": person.pk})
+    r = as_user("coordinator").patch(f"/api/v1/tasks/{task.pk}", {"responsible": person.pk, "version": task.version})
     assert r.status_code == 200
     event = AuditEvent.objects.filter(object_id=str(task.pk), action="update").latest("pk")
     assert (event.before["responsible_id"], event.after["responsible_id"]) == (None, person.pk)

@@ -117,7 +117,7 @@ def test_chain_staff_change_only_their_chains_tasks(tasks, world, as_user):
     assert chief.patch(f"{PATH}/{chem.pk}", {"status": "in_progress"}).status_code == 403
     assert chief.delete(f"{PATH}/{chem.pk}").status_code == 403
     # Nor may it move its own task onto another chain.
-    assert chief.patch(f"{PATH}/{power.pk}", {"chain": world.chem.pk}).status_code == 403
+    assert chief.patch(f"{PATH}/{power.pk}", {"chain": world.chem.pk, "version": 2}).status_code == 403
     power.refresh_from_db()
     assert (power.chain, power.version) == (world.power, 2)
     assert as_user("leader").patch(f"{PATH}/{power.pk}", {"progress": "x"}).status_code == 403
