@@ -112,6 +112,19 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# PostgreSQL in production: the application's role (DATABASE_URL) does not own the tables; the owner's URL (same
+# server and database, another user) is used by migrate, grant_app_role, archive_audit, backup and restore only
+# (chainchief.core.dbroles).
+DATABASE_OWNER, DATABASE_APP_ROLE = None, None
+if os.environ.get("DATABASE_OWNER_URL"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    _owner = dj_database_url.parse(os.environ["DATABASE_OWNER_URL"])
+    if any(_owner.get(k) != DATABASES["default"].get(k) for k in ("ENGINE", "HOST", "PORT", "NAME")):
+        raise ImproperlyConfigured("DATABASE_OWNER_URL must name the same server and database as DATABASE_URL.")
+    DATABASE_OWNER = {"USER": _owner["USER"], "PASSWORD": _owner["PASSWORD"]}
+    if DATABASES["default"].get("USER") != _owner["USER"]:
+        DATABASE_APP_ROLE = DATABASES["default"].get("USER")
 # Room for an import's staging tables in the session's own memory (PostgreSQL's default of 8 MB sends a large
 # sheet's temporary tables to disk). Taken only by sessions that use temporary tables; set empty behind a
 # connection pooler that refuses startup options.

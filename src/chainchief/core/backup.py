@@ -70,7 +70,7 @@ def restore(path):
     elif connection.vendor == "postgresql":
         env, args, name = _pg_env_args()
         connection.close()
-        done = subprocess.run([_tool("pg_restore"), *args, "--clean", "--if-exists", "--no-owner",
+        done = subprocess.run([_tool("pg_restore"), *args, "--clean", "--if-exists", "--no-owner", "--no-acl",
                                "--single-transaction", "-d", name, str(path)], env=env, capture_output=True, text=True)
         if done.returncode:
             raise BackupError(f"pg_restore 失败：{done.stderr.strip()}")

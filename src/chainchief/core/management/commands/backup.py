@@ -4,6 +4,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from chainchief.core import dbroles
 from chainchief.core.backup import BackupError, backup
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, output=None, **options):
         path = output or settings.VAR_DIR / "backups" / f"chainchief-{datetime.now():%Y%m%d-%H%M%S}.backup"
+        dbroles.use_owner()  # the owner reads everything; the application's role would do too
         try:
             size = backup(path)
         except BackupError as exc:
