@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "chainchief.core.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "chainchief.accounts.middleware.OTPRequiredMiddleware",
     "chainchief.accounts.middleware.IdleTimeoutMiddleware",
@@ -280,6 +281,9 @@ if PRODUCTION:
 
 # The change log is kept at least this many days; older rows may be archived (manage.py archive_audit).
 AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "180")))
+
+# The API's OpenAPI document and interactive docs: public in the demo, for signed-in users only in production.
+API_DOCS_PUBLIC = os.environ.get("API_DOCS_PUBLIC", "0" if PRODUCTION else "1") == "1"
 
 # API tokens live this many hours (POST /api/v1/auth/token/refresh gives a new one before the old one ends).
 API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "8"))

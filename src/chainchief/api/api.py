@@ -30,8 +30,36 @@ class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+def _docs_for_signed_in_users(view):
+    """The OpenAPI document and the interactive docs: for everyone in the demo, only for a signed-in user (a session
+    or a bearer token) when ``API_DOCS_PUBLIC`` is off (the default with DJANGO_PRODUCTION=1) — the document maps
+    every endpoint of the platform, which an outsider has no need of."""
+    from functools import wraps
+
+    from django.conf import settings
+    from django.http import JsonResponse
+    from django.shortcuts import redirect
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if not getattr(settings, "API_DOCS_PUBLIC", True) and not request.user.is_authenticated:
+            header = request.headers.get("Authorization", "")
+            raw = header[7:].strip() if header.lower().startswith("bearer ") else ""
+            if not raw or user_for_token(raw) is None:
+                if request.path.endswith("/docs"):
+                    from django.urls import reverse
+
+                    return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+                return JsonResponse({"detail": "未登录或令牌无效。"}, status=401,
+                                    json_dumps_params={"ensure_ascii": False})
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
 api = NinjaAPI(
     renderer=ChineseJSONRenderer(),
+    docs_decorator=_docs_for_signed_in_users,
     title="Chain Chief API",
     version="1",
     description="产业链链长制工作平台 JSON API。认证：`POST /api/v1/auth/token` 获取令牌，"

@@ -30,3 +30,10 @@ class CoreConfig(AppConfig):
         from chainchief.core import stamps
 
         connection_created.connect(stamps.watch, dispatch_uid="chainchief.core.stamps.watch")
+        # Django's development server (runserver, the demo) names itself and Python's version in a Server header:
+        # it writes none. gunicorn's is dropped by gunicorn.conf.py.
+        from django.core.servers import basehttp
+
+        basehttp.ServerHandler.server_software = None
+        basehttp.WSGIRequestHandler.server_version = ""  # its own error answers (a malformed request line)
+        basehttp.WSGIRequestHandler.sys_version = ""

@@ -32,3 +32,22 @@ class BadInputMiddleware:
         if isinstance(exception, (OverflowError, DataError)) and request.method in ("GET", "HEAD"):
             return _bad_request(request, _("参数超出范围。"))
         return None
+
+
+class NoStoreMiddleware:
+    """What is shown to a signed-in user, every API answer and every download (an export, an attachment) is marked
+    ``Cache-Control: no-store`` (with Django's never-cache headers): no browser, proxy or shared computer keeps a copy
+    of confidential figures. Static files (served before this by WhiteNoise) keep their long caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (request.path.startswith("/api/") or (user is not None and user.is_authenticated)
+                or "attachment" in response.get("Content-Disposition", "")):
+            from django.utils.cache import add_never_cache_headers
+
+            add_never_cache_headers(response)
+        return response

@@ -1,9 +1,10 @@
 """schemathesis over /api/v1/openapi.json: requests generated from the schema — valid ones and invalid ones — to
-every read endpoint of the API (every GET but the exports and the docs) and to the creation of chains, enterprises,
-tasks, requests, meetings and supply links, as the chain office on the demo data. No answer may be a server error
-(5xx), and every answer the schema describes must match it. The examples are bounded (SCHEMATHESIS_EXAMPLES, 3 per
-operation and mode by default) so that the suite stays fast; the requests go to the WSGI application inside the
-test's transaction."""
+every read endpoint of the API (every GET but the exports and the docs) and to every write (POST, PATCH, PUT,
+DELETE; but those that end the test's own token), as the chain office on the demo data. No answer may be a server
+error (5xx), and every answer the schema describes must match it. A write's path id is that of a row the office
+sees (the first of the list beside it), so that the bodies reach the services rather than a 404. The examples are
+bounded (SCHEMATHESIS_EXAMPLES, 3 per read operation; SCHEMATHESIS_WRITE_EXAMPLES, 5 per write) so that the suite
+stays fast; the requests go to the WSGI application inside the test's transaction."""
 import os
 import re
 
@@ -18,7 +19,9 @@ import pytest
 CHECKS = [not_a_server_error, response_schema_conformance]
 SETTINGS = settings(max_examples=int(os.environ.get("SCHEMATHESIS_EXAMPLES", "3")), deadline=None, derandomize=True,
                     database=None, phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-WRITES = r"^/api/v1/(chains|enterprises|tasks|requests|meetings|supply-links)$"
+WRITE_SETTINGS = settings(SETTINGS, max_examples=int(os.environ.get("SCHEMATHESIS_WRITE_EXAMPLES", "5")))
+# Writes that end the bearer token the run uses (its refresh, its revocation, log out everywhere).
+TOKEN_ENDERS = r"^/api/v1/auth/(token/refresh|tokens/|logout-everywhere)"
 
 
 @pytest.fixture
@@ -51,9 +54,9 @@ def bearer(demo_db):
     return {"Authorization": f"Bearer {raw}"}
 
 
-def _run(schema, bearer, method, path_regex=None, exclude=None):
+def _run(schema, bearer, method, path_regex=None, exclude=None, ids=None, hypothesis_settings=SETTINGS):
     """Every operation of ``method`` whose path matches, with its generated cases: (operations, statuses seen,
-    the failures of all of them)."""
+    the failures of all of them). ``ids`` (path → id) sets the ``pk`` of the path to a row that exists."""
     failures, tried, statuses = [], 0, {}
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -62,10 +65,13 @@ def _run(schema, bearer, method, path_regex=None, exclude=None):
         if exclude and re.search(exclude, operation.path):
             continue
         tried += 1
+        pk = (ids or {}).get(operation.path)
 
-        @SETTINGS
+        @hypothesis_settings
         @given(case=operation.as_strategy(GenerationMode.POSITIVE) | operation.as_strategy(GenerationMode.NEGATIVE))
         def check(case):
+            if pk is not None and isinstance(case.path_parameters, dict) and "pk" in case.path_parameters:
+                case.path_parameters["pk"] = pk
             response = case.call_and_validate(headers=bearer, checks=CHECKS)
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
 
@@ -76,6 +82,25 @@ def _run(schema, bearer, method, path_regex=None, exclude=None):
     return tried, statuses, failures
 
 
+def _existing_ids(schema, bearer):
+    """For every path with ``{pk}``: the id of the first row of the list at the path before it, when there is one."""
+    from django.test import Client
+
+    client, ids, lists = Client(), {}, {}
+    for result in schema.get_all_operations():
+        path = result.ok().path
+        if "{pk}" not in path:
+            continue
+        base = path.split("/{pk}")[0]
+        if base not in lists:
+            r = client.get(base, {"limit": 1}, HTTP_AUTHORIZATION=bearer["Authorization"])
+            items = r.json().get("items") if r.status_code == 200 and isinstance(r.json(), dict) else None
+            lists[base] = items[0].get("id") if items and isinstance(items[0], dict) else None
+        if lists[base] is not None:
+            ids[path] = lists[base]
+    return ids
+
+
 def test_reads(api_schema, bearer):
     tried, statuses, failures = _run(api_schema, bearer, "GET", exclude=r"/export$|/docs$|/openapi\.json$")
     assert failures == [], "\n\n".join(failures)
@@ -83,6 +108,15 @@ def test_reads(api_schema, bearer):
 
 
 def test_writes(api_schema, bearer):
-    tried, statuses, failures = _run(api_schema, bearer, "POST", path_regex=WRITES)
+    ids = _existing_ids(api_schema, bearer)
+    assert len(ids) > 50, ids
+    tried, statuses, failures = 0, {}, []
+    for method in ("POST", "PATCH", "PUT", "DELETE"):  # deletions last: the other writes find their rows
+        n, seen, failed = _run(api_schema, bearer, method, exclude=TOKEN_ENDERS, ids=ids,
+                               hypothesis_settings=WRITE_SETTINGS)
+        tried += n
+        failures += failed
+        for status, count in seen.items():
+            statuses[status] = statuses.get(status, 0) + count
     assert failures == [], "\n\n".join(failures)
-    assert tried == 6 and sum(statuses.values()) >= tried, statuses
+    assert tried > 140 and sum(statuses.values()) >= tried and statuses.get(200) and statuses.get(201), statuses
