@@ -2,12 +2,12 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.shortcuts import get_object_or_404
-from ninja import FilterLookup, Router, Schema
+from ninja import Field, FilterLookup, Router, Schema
 
-from chainchief.chains import queries, services
+from chainchief.chains import checklist, queries, services
 from chainchief.chains.models import (
     ChainLink,
-    Chain, ChainDepartment, ChainRole, ChainTier, ChainWorkItem, WorkModel, WorkModelItem, WorkStatus,
+    Chain, ChainDepartment, ChainRole, ChainTier, ChainWorkItem, WorkModel, WorkModelItem,
 )
 from chainchief.core.api_crud import ListParams, crud
 from chainchief.core.permissions import VIEW
@@ -144,6 +144,9 @@ class WorkModelItemOut(Schema):
     name: str
     description: str
     order: int
+    evidence_kinds: list[str]
+    evidence_months: int | None
+    evidence_required: int
     version: int
 
 
@@ -152,7 +155,8 @@ class ItemFilters(ListParams):
 
 
 crud(router, WorkModelItem, out=WorkModelItemOut, name="WorkModelItem", path="/work-model-items",
-     tags=["工作模式"], fields=["work_model", "name", "description", "order"], filters=ItemFilters)
+     tags=["工作模式"], fields=["work_model", "name", "description", "order", "evidence_kinds", "evidence_months",
+                                "evidence_required"], filters=ItemFilters)
 
 
 class ChainWorkItemOut(Schema):
@@ -170,33 +174,46 @@ crud(router, ChainWorkItem, out=ChainWorkItemOut, name="ChainWorkItem", path="/c
      filters=ChainChildFilters)
 
 
+class EvidenceOut(Schema):
+    kind: str
+    id: int
+    title: str
+    date: str | None
+    url: str
+
+
 class ChecklistRow(Schema):
     item_id: int
     item: str
     order: int
     status: str
     status_label: str
+    computed: bool = Field(description="true: computed from the evidence; false: set by hand (note gives the reason)")
+    computed_status: str
     note: str
     evidence_url: str
+    evidence: list[EvidenceOut]
     version: int | None
 
 
 @router.get("/chains/{int:pk}/work-model", response=list[ChecklistRow], tags=["工作模式"],
-            summary="产业链工作模式清单及进展")
+            summary="产业链工作模式清单：各事项状态（按佐证判定或人工认定）及佐证记录")
 def chain_checklist(request, pk: int):
     chain = get_object_or_404(Chain.objects.select_related("region").restrict(request.auth, VIEW), pk=pk)
     out = []
-    for item, row in queries.work_checklist(chain):
-        status = row.status if row else "missing"
-        out.append({"item_id": item.pk, "item": item.name, "order": item.order, "status": status,
-                    "status_label": str(WorkStatus(status).label),
+    for e in checklist.work_checklist(chain, request.auth):
+        row = e.row
+        out.append({"item_id": e.item.pk, "item": e.item.name, "order": e.item.order, "status": e.status,
+                    "status_label": str(e.status_label), "computed": e.computed,
+                    "computed_status": e.computed_status,
                     "note": row.note if row else "", "evidence_url": row.evidence_url if row else "",
-                    "version": row.version if row else None})
+                    "evidence": [r.as_dict() for r in e.evidence], "version": row.version if row else None})
     return out
 
 
 class ChecklistIn(Schema):
-    status: str
+    status: str = Field("", description="missing / in_progress / done set by hand (with a note giving the reason), "
+                                        "or empty to have it computed from the evidence")
     note: str = ""
     evidence_url: str = ""
     version: int | None = None

@@ -18,18 +18,22 @@ def chains_of(user):
     return chains
 
 
-def chain_evidence(user, chain):
-    """A chain's leaders and lead department: the evidence of the items "一名市级领导包靠" and "一个责任部门跟进"."""
+def chain_evidence(chain, kinds):
+    """A chain's chiefs and lead department: evidence of items like "一名市级领导包靠" and "一个责任部门跟进"."""
     from django.urls import reverse
 
-    from chainchief.chains.models import ChainRole
-    from chainchief.core.permissions import VIEW
+    from chainchief.chains.checklist import Evidence
+    from chainchief.chains.models import ChainDepartment, ChainRole, EvidenceKind
 
     url = reverse("chains:detail", args=[chain.pk])
-    roles = ChainRole.objects.restrict(user, VIEW).filter(chain=chain).select_related("person")
-    leads = chain.departments.filter(is_lead=True).select_related("department")
-    return {"leader": [(f"{r.get_kind_display()} {r.person.name}", url) for r in roles],
-            "department": [(f"牵头部门 {d.department.name}", url) for d in leads]}
+    out = []
+    if EvidenceKind.LEADER in kinds:
+        out += [Evidence(EvidenceKind.LEADER, r.pk, f"{r.get_kind_display()} {r.person.name}", url, ChainRole)
+                for r in ChainRole.objects.filter(chain=chain).select_related("person").order_by("order", "id")]
+    if EvidenceKind.DEPARTMENT in kinds:
+        out += [Evidence(EvidenceKind.DEPARTMENT, d.pk, f"牵头部门 {d.department.name}", url, ChainDepartment)
+                for d in ChainDepartment.objects.filter(chain=chain, is_lead=True).select_related("department")]
+    return out
 
 
 class ChainsConfig(AppConfig):

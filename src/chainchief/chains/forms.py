@@ -3,7 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chainchief.chains import queries
-from chainchief.chains.models import Chain, ChainDepartment, ChainRole, ChainTier, ChainWorkItem
+from chainchief.chains.models import Chain, ChainDepartment, ChainRole, ChainTier, WorkStatus
 from chainchief.core.models import Department, Person, Region
 from chainchief.core.permissions import VIEW
 from chainchief.core.forms import StyledForm, StyledModelForm, VersionField
@@ -42,7 +42,9 @@ class ChainTierForm(StyledModelForm):
 class WorkItemForm(StyledForm):
     """A chain's status on one work-model item (the row may not exist yet)."""
 
-    status = forms.ChoiceField(label=_("状态"), choices=ChainWorkItem._meta.get_field("status").choices)
+    status = forms.ChoiceField(label=_("状态"), required=False,
+                               choices=[("", _("按佐证自动判定"))] + list(WorkStatus.choices),
+                               help_text=_("人工认定的状态将代替按佐证判定的状态，须说明理由"))
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     evidence_url = forms.URLField(label=_("佐证链接"), required=False, assume_scheme="https",
                                   error_messages={"invalid": _("请输入有效的网址，如 https://example.gov.cn/doc")})

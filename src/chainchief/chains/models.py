@@ -32,12 +32,38 @@ class WorkModel(BaseModel):
         return self.name
 
 
+class EvidenceKind(models.TextChoices):
+    """The kinds of records that may prove a work-model item (each item lists those that count for it)."""
+
+    LEADER = "leader", _("链长包靠")
+    DEPARTMENT = "department", _("牵头部门")
+    RESEARCH = "research", _("专题调研")
+    MAP = "map", _("产业链图谱")
+    PLAN = "plan", _("发展计划")
+    ALLIANCE = "alliance", _("产业链联盟")
+    POLICY = "policy", _("政策文件")
+    MEETING = "meeting", _("调度会")
+    TASK = "task", _("标记该事项的任务")
+
+
 class WorkModelItem(BaseModel):
+    """One item of a work model, with the rule that decides a chain's status on it from the platform's records:
+    which kinds of records count (``evidence_kinds``), in which period (``evidence_months``: records dated within
+    that many months before today; undated ones — a chain's chief, its map — count while they exist) and how many
+    completed records make it 已完成 (``evidence_required``)."""
+
     work_model = models.ForeignKey(WorkModel, verbose_name=_("工作模式"), on_delete=models.CASCADE,
                                    related_name="items")
     name = models.CharField(_("事项"), max_length=64)
     description = models.TextField(_("说明"), blank=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
+    evidence_kinds = models.JSONField(_("计入的记录"), default=list, blank=True,
+                                      help_text=_("可佐证该事项的记录种类，如 [\"research\", \"task\"]"))
+    evidence_months = models.PositiveIntegerField(_("计入期限（月）"), null=True, blank=True,
+                                                  help_text=_("只计入最近若干个月内的记录；不填为不限"))
+    evidence_required = models.PositiveIntegerField(_("完成所需记录数"), default=1,
+                                                    validators=[MinValueValidator(1)],
+                                                    help_text=_("已完成的记录达到此数，事项即为已完成"))
 
     access = Access(kind=REFERENCE, region="work_model__region", region_managed=True)
 
@@ -49,6 +75,14 @@ class WorkModelItem(BaseModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        kinds = self.evidence_kinds
+        if not isinstance(kinds, list) or any(k not in EvidenceKind.values for k in kinds):
+            raise ValidationError({"evidence_kinds": _("计入的记录应为以下各项组成的列表：%(kinds)s。") % {
+                "kinds": "、".join(EvidenceKind.values)}})
+        if len(set(kinds)) != len(kinds):
+            raise ValidationError({"evidence_kinds": _("计入的记录不能重复。")})
 
 
 class ChainTier(BaseModel):
@@ -171,13 +205,16 @@ class WorkStatus(models.TextChoices):
 
 
 class ChainWorkItem(BaseModel):
-    """A chain's status on one item of its region's work model."""
+    """A chain's status on one item of its region's work model, set by hand. A chain's status on an item is
+    computed from its evidence (``chains.checklist``); a row with a ``status`` overrides that, and must say why
+    (``note``). A row without one leaves the computed status in place (its note and link are still shown)."""
 
     chain = models.ForeignKey(Chain, verbose_name=_("产业链"), on_delete=models.CASCADE,
                               related_name="work_items")
     item = models.ForeignKey(WorkModelItem, verbose_name=_("事项"), on_delete=models.CASCADE,
                              related_name="chain_statuses")
-    status = models.CharField(_("状态"), max_length=16, choices=WorkStatus.choices, default=WorkStatus.MISSING)
+    status = models.CharField(_("人工认定状态"), max_length=16, choices=WorkStatus.choices, blank=True, default="",
+                              help_text=_("不填则按佐证记录自动判定"))
     note = models.TextField(_("说明"), blank=True)
     evidence_url = models.URLField(_("佐证链接"), blank=True)
 
@@ -190,7 +227,11 @@ class ChainWorkItem(BaseModel):
         constraints = [models.UniqueConstraint(fields=["chain", "item"], name="chainworkitem_unique")]
 
     def __str__(self):
-        return f"{self.chain} · {self.item}：{self.get_status_display()}"
+        return f"{self.chain} · {self.item}：{self.get_status_display() or _('自动判定')}"
+
+    def clean(self):
+        if self.status and not (self.note or "").strip():
+            raise ValidationError({"note": _("人工认定状态须说明理由。")})
 
 
 class ChainLink(BaseModel):

@@ -44,31 +44,3 @@ def lead_department(chain):
 
 def supporting_departments(chain):
     return [d.department for d in chain.departments.all() if not d.is_lead]
-
-
-def work_checklist(chain):
-    """[(item, status row or None)] for the work model of the chain's region; a missing row means 未开展."""
-    from chainchief.chains.models import ChainWorkItem, WorkModelItem
-
-    work_model_id = chain.region.work_model_id
-    if work_model_id is None:
-        return []
-    items = list(WorkModelItem.objects.filter(work_model_id=work_model_id).order_by("order", "id"))
-    rows = {r.item_id: r for r in ChainWorkItem.objects.filter(chain=chain, item__in=items)}
-    return [(item, rows.get(item.pk)) for item in items]
-
-
-# The topics a work-model item is proven by, recognised from its name: the "八个一" and models like it name their
-# items by what they produce (一次专题调研, 一张产业链图谱 …). An item whose name names none has no ledger evidence.
-EVIDENCE_TOPICS = [
-    ("leader", ("领导", "链长")), ("department", ("部门",)), ("research", ("调研",)), ("map", ("图谱",)),
-    ("plan", ("计划", "规划")), ("alliance", ("联盟",)), ("policy", ("政策",)),
-    ("coordination", ("沟通", "衔接", "调度", "协调")),
-]
-
-
-def evidence_topic(item):
-    for topic, words in EVIDENCE_TOPICS:
-        if any(w in item.name for w in words):
-            return topic
-    return None

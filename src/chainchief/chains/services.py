@@ -10,11 +10,15 @@ from chainchief.core import services
 
 @transaction.atomic
 def set_work_item(user, chain, item, *, status, note="", evidence_url="", version=None):
-    """Record a chain's status on one work-model item (creating the row on first use)."""
+    """Set by hand a chain's status on one work-model item, with its reason (``note``), or give it back to the
+    evidence (``status`` empty: computed by ``chains.checklist``). Creates the row on first use; the model's
+    validation refuses a status without its reason."""
     if chain.region.work_model_id != item.work_model_id:
         raise ValidationError({"item": _("该事项不属于本区域的工作模式。")})
-    if status not in WorkStatus.values:
-        raise ValidationError({"status": _("状态应为 %(values)s 之一。") % {"values": _("、").join(WorkStatus.values)}})
+    status = status or ""
+    if status and status not in WorkStatus.values:
+        raise ValidationError({"status": _("状态应为 %(values)s 之一，或留空按佐证自动判定。") % {
+            "values": _("、").join(WorkStatus.values)}})
     row = ChainWorkItem.objects.filter(chain=chain, item=item).first()
     data = {"status": status, "note": note, "evidence_url": evidence_url}
     if row is None:

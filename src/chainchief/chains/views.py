@@ -11,11 +11,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from chainchief.chains import queries, services as chain_services
+from chainchief.chains import checklist, queries, services as chain_services
 from chainchief.chains.forms import (ChainDepartmentForm, ChainForm, ChainRoleForm, ChainTierForm, DepartmentForm, PersonForm,
                                     ReferenceSearchForm, WorkItemForm)
-from chainchief.chains.models import (Chain, ChainDepartment, ChainRole, ChainRoleKind, ChainTier, WorkModelItem,
-                                     WorkStatus)
+from chainchief.chains.models import Chain, ChainDepartment, ChainRole, ChainRoleKind, ChainTier, WorkModelItem
 from chainchief.core import services
 from chainchief.core.api_crud import search_in
 from chainchief.core.forms import edit_page, export_query, model_data, save_with
@@ -28,23 +27,10 @@ def _chain(user, pk):
 
 
 def _checklist(chain, user=None):
-    """The chain's work-model checklist: each item's status, and (for a reader) the rows in the platform that
-    prove it — the plan, the map, the alliance, the policies … — or that there are none yet."""
-    from chainchief.core.registry import registry
-
-    evidence = registry.evidence(user, chain) if user is not None else {}
-    rows = []
-    for item, row in queries.work_checklist(chain):
-        topic = queries.evidence_topic(item)
-        rows.append({"item": item, "row": row, "status": row.status if row else WorkStatus.MISSING,
-                     "status_label": row.get_status_display() if row else WorkStatus.MISSING.label,
-                     "topic": topic, "evidence": evidence.get(topic, []) if topic else [],
-                     "shows_evidence": user is not None and topic is not None})
-    done = sum(1 for r in rows if r["status"] == WorkStatus.DONE)
-    total = len(rows)
-    missing = [r["item"] for r in rows if r["shows_evidence"] and not r["evidence"]]
-    return rows, {"done": done, "total": total, "percent": round(100 * done / total) if total else 0,
-                  "missing": missing}
+    """The chain's work-model checklist (``chains.checklist``: each item's status computed from its evidence or
+    set by hand with a reason) and its progress."""
+    entries = checklist.work_checklist(chain, user)
+    return entries, checklist.progress(entries)
 
 
 def _panels(request, chain):
@@ -169,7 +155,7 @@ def work_item(request, pk, item_id):
         raise PermissionDenied(_("无权修改该产业链的工作事项。"))
     item = get_object_or_404(WorkModelItem, pk=item_id, work_model_id=chain.region.work_model_id)
     row = chain.work_items.filter(item=item).first()
-    initial = {"status": row.status if row else WorkStatus.MISSING, "note": row.note if row else "",
+    initial = {"status": row.status if row else "", "note": row.note if row else "",
                "evidence_url": row.evidence_url if row else "", "version": row.version if row else None}
     form = WorkItemForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -180,7 +166,7 @@ def work_item(request, pk, item_id):
         if saved:
             if request.htmx:
                 rows, progress = _checklist(chain, request.user)
-                entry = next(r for r in rows if r["item"].pk == item.pk)
+                entry = next(r for r in rows if r.item.pk == item.pk)
                 return render(request, "chains/_work_item_saved.html", {
                     "chain": chain, "entry": entry, "progress": progress, "can_change": True})
             messages.success(request, _("已更新“%(item)s”。") % {"item": item.name})
@@ -189,7 +175,7 @@ def work_item(request, pk, item_id):
     if request.htmx:
         if request.method == "GET" and request.GET.get("cancel"):
             rows, _progress = _checklist(chain, request.user)
-            entry = next(r for r in rows if r["item"].pk == item.pk)
+            entry = next(r for r in rows if r.item.pk == item.pk)
             return render(request, "chains/_work_item.html", {"chain": chain, "entry": entry, "can_change": True})
         return render(request, "chains/_work_item_form.html", context)
     return render(request, "chains/work_item_page.html", context)

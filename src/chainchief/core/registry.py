@@ -15,7 +15,8 @@ in its ``AppConfig.ready()``, as NetBox's registry does:
 - ``audit``: how a change is written to the change log (``audit``);
 - ``investment``: cards on a chain's page and map (``chain_panels``: the local supply rate);
 - ``chains``, ``maps``, ``work``: the evidence of a chain's work-model items (``evidence_sources``): each
-  source answers, for a user and a chain, which rows prove which topic ("plan" → the chain's plans …).
+  source answers, for a chain and the kinds of records asked for ("plan", "research" …), the chain's records of
+  those kinds (all of them: what a reader may see of them is filtered by the caller).
 
 A fact asked for and never registered is a configuration error, raised at once: a write must not go
 unaudited, nor a read unfiltered, because an app is missing.
@@ -33,7 +34,7 @@ class Registry:
         self.scope_sources = {}  # part of a scope ("chains", "enterprises") → [callable(user) → ids]
         self._memberships = None  # callable(field, **filters) → a values() queryset of memberships
         self._audit = None  # an object with record(user, action, obj, before=, after=, object_repr=) and snapshot(obj)
-        self.evidence_sources = []  # [callable(user, chain) → {topic: [(label, url)]}]
+        self.evidence_sources = []  # [callable(chain, kinds) → [record of one of those kinds]]
         self.chain_panels = []  # [callable(request, chain, place) → HTML or None]: cards on a chain's pages
 
     # Permission facts (accounts).
@@ -70,12 +71,11 @@ class Registry:
         if source not in self.evidence_sources:
             self.evidence_sources.append(source)
 
-    def evidence(self, user, chain):
-        """{topic: [(label, url)]} gathered from every registered source."""
-        out = {}
+    def evidence(self, chain, kinds):
+        """The chain's records of ``kinds`` gathered from every registered source."""
+        out = []
         for source in self.evidence_sources:
-            for topic, links in source(user, chain).items():
-                out.setdefault(topic, []).extend(links)
+            out.extend(source(chain, frozenset(kinds)))
         return out
 
     # Cards an app above shows on a chain's pages ("chain": the chain's page, "map": its map), e.g. the local

@@ -72,8 +72,9 @@ def _load_base(seed, stdout):
 
     work_model = WorkModel.objects.create(name=data.WORK_MODEL, region=city,
                                           description=data.WORK_MODEL_DESCRIPTION)
-    items = [WorkModelItem.objects.create(work_model=work_model, name=n, description=d, order=i + 1)
-             for i, (n, d) in enumerate(data.WORK_ITEMS)]
+    items = [WorkModelItem.objects.create(work_model=work_model, name=n, description=d, order=i + 1,
+                                          evidence_kinds=kinds, evidence_months=months, evidence_required=required)
+             for i, (n, d, kinds, months, required) in enumerate(data.WORK_ITEMS)]
     city.work_model = work_model
     city.save(update_fields=["work_model"])
 
@@ -97,10 +98,11 @@ def _load_base(seed, stdout):
         for s in supporting:
             ChainDepartment.objects.create(chain=chain, department=departments[s], is_lead=False)
         for i, item in enumerate(items):
-            status = (WorkStatus.DONE if i < 2 else
-                      rng.choice([WorkStatus.DONE, WorkStatus.IN_PROGRESS, WorkStatus.IN_PROGRESS, WorkStatus.MISSING]))
-            ChainWorkItem.objects.create(chain=chain, item=item, status=status,
-                                         note="已落实" if status == WorkStatus.DONE else "")
+            # Statuses are computed from the evidence (chains.checklist); the draw keeps the demo's later random
+            # choices what they were.
+            if i >= 2:
+                rng.choice([WorkStatus.DONE, WorkStatus.IN_PROGRESS, WorkStatus.IN_PROGRESS, WorkStatus.MISSING])
+            ChainWorkItem.objects.create(chain=chain, item=item)
         chains.append(chain)
 
     enterprises = _enterprises(rng, chains, districts)

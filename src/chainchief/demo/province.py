@@ -152,7 +152,9 @@ def load(seed=2021, stdout=None):
                                            defaults={"target_scale": Decimal(10000), "target_year": 2025})[0]
     work_model, created = WorkModel.objects.get_or_create(name=WORK_MODEL, region=province, defaults={
         "description": "山东省产业链工作模式：1 个产业链图谱 + N 张清单（示意）"})
-    items = ([WorkModelItem.objects.create(work_model=work_model, name=n, order=i + 1) for i, n in enumerate(WORK_ITEMS)]
+    items = ([WorkModelItem.objects.create(work_model=work_model, name=n, order=i + 1,
+                                           evidence_kinds=["map", "task"] if "图谱" in n else ["task"])
+              for i, n in enumerate(WORK_ITEMS)]
              if created else list(work_model.items.all()))
     for order, (name, (segments, serving, chief)) in enumerate(PROVINCIAL.items(), start=1):
         parent = Chain.objects.create(name=name, region=province, tier=tier, order=order, is_illustrative=True,

@@ -2,15 +2,19 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def map_evidence(user, chain):
-    """The chain's map: the evidence of "一张产业链图谱"."""
+def map_evidence(chain, kinds):
+    """The chain's map (when it has segments): evidence of "一张产业链图谱"."""
     from django.urls import reverse
 
-    from chainchief.core.permissions import VIEW
+    from chainchief.chains.checklist import Evidence
+    from chainchief.chains.models import Chain, EvidenceKind
     from chainchief.maps.models import Segment
 
-    n = Segment.objects.restrict(user, VIEW).filter(chain=chain).count()
-    return {"map": [(f"产业链图谱（{n} 个环节）", reverse("chainmap:map", args=[chain.pk]))] if n else []}
+    if EvidenceKind.MAP not in kinds:
+        return []
+    n = Segment.objects.filter(chain=chain).count()
+    return [Evidence(EvidenceKind.MAP, chain.pk, f"产业链图谱（{n} 个环节）", reverse("chainmap:map", args=[chain.pk]),
+                     Chain)] if n else []
 
 
 class MapsConfig(AppConfig):

@@ -257,9 +257,10 @@ ENDPOINTS = [
         fresh=lambda w: _fresh_chain_department(w), chem=lambda w: _supporting(w.chem)),
     Endpoint(
         "/api/v1/chain-work-items", "chains.ChainWorkItem", CHAIN_PART,
-        create=lambda w: ({"chain_id": w.power.pk, "item_id": _item(w).pk, "status": "in_progress"},
-                          {"chain": w.power, "item__name": "新增事项"}),
-        create_chem=lambda w: {"chain_id": w.chem.pk, "item_id": _item(w).pk, "status": "in_progress"},
+        create=lambda w: ({"chain_id": w.power.pk, "item_id": _item(w).pk, "status": "in_progress",
+                           "note": "已启动"}, {"chain": w.power, "item__name": "新增事项"}),
+        create_chem=lambda w: {"chain_id": w.chem.pk, "item_id": _item(w).pk, "status": "in_progress",
+                               "note": "已启动"},
         power=lambda w: _work_row(w.power), patch=("note", "已召开专题会", "note", "已召开专题会"),
         fresh=lambda w: _fresh_work_row(w), chem=lambda w: _work_row(w.chem)),
     Endpoint(

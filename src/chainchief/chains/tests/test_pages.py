@@ -2,6 +2,7 @@
 import pytest
 
 from chainchief.audit.models import AuditAction
+from chainchief.chains import checklist
 from chainchief.chains.models import Chain, ChainTier, ChainWorkItem, WorkModelItem, WorkStatus
 from chainchief.enterprises.models import Membership, MembershipRole
 from chainchief.web.tests.pages import chain, last_event, login, text  # noqa: F401
@@ -22,7 +23,7 @@ def test_detail_shows_chiefs_departments_checklist_and_members(login):
     body = text(r)
     assert "总链长" in body and "市委书记" in body and "市长" in body
     assert "市工业和信息化局" in body and "市科学技术局" in body and "市商务局" in body
-    done = ChainWorkItem.objects.filter(chain=power, status=WorkStatus.DONE).count()
+    done = checklist.progress(checklist.work_checklist(power))["done"]
     assert f"<strong>{done}</strong> / 8" in body
     assert "一张产业链图谱" in body and "cc-status-done" in body
     for label in ("链主企业", "龙头骨干企业", "配套企业"):
@@ -135,7 +136,7 @@ def test_work_item_inline_edit_with_htmx(login):
     assert row.status == WorkStatus.DONE and row.note == "联盟已成立"
     event = last_event(ChainWorkItem, row.pk, AuditAction.UPDATE)
     assert event.username == "chief" and event.after["status"] == "done"
-    done = ChainWorkItem.objects.filter(chain=power, status=WorkStatus.DONE).count()
+    done = checklist.progress(checklist.work_checklist(power))["done"]
     assert f"<strong>{done}</strong> / 8" in body
 
 

@@ -49,6 +49,7 @@ def log_in(page, base, username):
 
 @pytest.mark.browser
 def test_coordinator_walks_through_chains(page, demo_live, artifacts):
+    from chainchief.chains import checklist
     from chainchief.chains.models import Chain, ChainWorkItem, WorkStatus
 
     base = demo_live.url
@@ -77,8 +78,9 @@ def test_coordinator_walks_through_chains(page, demo_live, artifacts):
 
     # inline edit of a checklist item through htmx: the row and the progress bar update without a reload
     power = Chain.objects.get(name="动力装备")
-    target = ChainWorkItem.objects.filter(chain=power).exclude(status=WorkStatus.DONE).select_related("item").first()
-    done_before = ChainWorkItem.objects.filter(chain=power, status=WorkStatus.DONE).count()
+    entries = checklist.work_checklist(power)
+    target = ChainWorkItem.objects.get(chain=power, item=next(e.item for e in entries if e.status != WorkStatus.DONE))
+    done_before = checklist.progress(entries)["done"]
     row = page.locator(f"#work-item-{target.item_id}")
     row.get_by_role("link", name="编辑").click()
     form_row = page.locator(f"#work-item-{target.item_id} form")
