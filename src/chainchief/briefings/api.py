@@ -37,7 +37,16 @@ class BriefingOut(Schema):
     pdf_url: str | None
     docx_size: int
     pdf_size: int
+    signed_on: date | None
+    replaces_id: int | None
+    replaced_by: list[int]
+    withdrawn_at: datetime | None
+    withdrawn_reason: str
     version: int
+
+    @staticmethod
+    def resolve_replaced_by(obj):
+        return sorted(c.pk for c in obj.corrections.all())
 
     @staticmethod
     def resolve_period(obj):
@@ -66,6 +75,8 @@ class BriefingIn(Schema):
     doc_number: str | None = Field(None, max_length=64)
     title: str | None = Field(None, max_length=200)
     introduction: str | None = Field(None, max_length=4000)
+    signed_on: date | None = Field(None, description="成文日期（默认：今天，但不晚于期间次月月底）；文号年份随之确定")
+    replaces: int | None = Field(None, description="更正稿：被替代的通报编号（新文件另取文号）")
     queue: bool | None = Field(None, description="true：交后台任务生成；false：当即生成；默认按产业链数量决定")
 
 
@@ -92,6 +103,64 @@ class BriefingFilters(ListParams):
 def list_briefings(request, params: Query[BriefingFilters]):
     qs = search_in(services.readable(request.auth), ("title", "doc_number"), params.q)
     return paginate(params.filter(qs), params.limit, params.offset)
+
+
+class NumberOut(Schema):
+    issuer: str
+    year: int
+    serial: int
+    doc_number: str
+    signed_on: date
+
+
+class RegisterEntryOut(Schema):
+    id: int
+    region_id: int
+    issuer: str
+    year: int
+    serial: int
+    doc_number: str
+    title: str
+    briefing_id: int | None
+    withdrawn: bool
+    created_at: datetime
+
+    @staticmethod
+    def resolve_doc_number(obj):
+        return obj.text
+
+    @staticmethod
+    def resolve_withdrawn(obj):
+        return bool(obj.briefing_id and obj.briefing.is_withdrawn)
+
+
+class RegisterFilters(ListParams):
+    year: int | None = None
+    region: Annotated[int | None, FilterLookup("region_id")] = None
+
+
+class WithdrawIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=200, description="撤回原因")
+    version: int | None = None
+
+
+@router.get("/briefings/numbers", response=page_schema(RegisterEntryOut, "DocumentNumberPage"),
+            summary="文号登记簿")
+def list_numbers(request, params: Query[RegisterFilters]):
+    qs = search_in(services.register(request.auth), ("title", "issuer"), params.q)
+    return paginate(params.filter(qs), params.limit, params.offset)
+
+
+@router.get("/briefings/numbers/next", response=NumberOut, summary="建议的下一个文号")
+def next_number(request, period: str | None = None, signed_on: date | None = None):
+    return services.suggestion_for(request.auth, period=period, signed_on=signed_on)
+
+
+@router.post("/briefings/{int:pk}/withdraw", response=BriefingOut, summary="撤回通报（保留文号与文件）")
+def withdraw_briefing(request, pk: int, payload: WithdrawIn):
+    briefing = get_object_or_404(services.readable(request.auth), pk=pk)
+    services.withdraw(request.auth, briefing, payload.reason, version=payload.version)
+    return services.readable(request.auth).get(pk=pk)
 
 
 @router.get("/briefings/{int:pk}", response=BriefingOut, summary="通报详情")

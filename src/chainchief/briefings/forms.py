@@ -16,10 +16,10 @@ class BriefingForm(StyledForm):
     period = forms.ChoiceField(label=_("期间"))
     chain = forms.ModelChoiceField(label=_("产业链"), queryset=Chain.objects.none(), required=False,
                                    help_text=_("生成一页纸时选择"))
-    number = forms.IntegerField(label=_("期号"), required=False, min_value=1, max_value=999,
-                                help_text=_("留空则按月份编号"))
+    signed_on = forms.DateField(label=_("成文日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                help_text=_("月度通报的落款日期，文号年份随之确定；留空则为今天，但不晚于期间次月月底"))
     doc_number = forms.CharField(label=_("文号"), required=False, max_length=64,
-                                 help_text=_("留空则按区域、年份和期号生成"))
+                                 help_text=_("留空则取文号登记簿的下一个号；已使用的文号（含已撤回的）不能再用"))
     introduction = forms.CharField(label=_("导语"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                    help_text=_("印在正文之前，留空则用默认导语"))
 
@@ -30,6 +30,12 @@ class BriefingForm(StyledForm):
         if not may_add_monthly(user):
             self.fields["kind"].choices = [(BriefingKind.CHAIN, BriefingKind.CHAIN.label)]
             self.fields["kind"].initial = BriefingKind.CHAIN
+            del self.fields["signed_on"], self.fields["doc_number"]
+        elif periods:
+            from chainchief.briefings.services import default_signed_on, suggest
+
+            suggestion = suggest(user.region, default_signed_on(periods[0]))
+            self.fields["doc_number"].widget.attrs["placeholder"] = suggestion["doc_number"]
 
     def clean(self):
         data = super().clean()

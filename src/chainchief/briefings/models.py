@@ -48,6 +48,13 @@ class Briefing(BaseModel):
     finished_at = models.DateTimeField(_("生成时间"), null=True, blank=True, editable=False)
     figures = models.JSONField(_("主要数据"), default=dict, blank=True, editable=False,
                                help_text=_("文件中各项数据的留底，供接口读取"))
+    signed_on = models.DateField(_("成文日期"), null=True, blank=True,
+                                 help_text=_("落款日期；文号中的年份随之确定"))
+    replaces = models.ForeignKey("self", verbose_name=_("更正的文件"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="corrections",
+                                 help_text=_("本文为更正稿时，被其替代的文件"))
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True, editable=False)
+    withdrawn_reason = models.CharField(_("撤回原因"), max_length=200, blank=True, editable=False)
 
     access = Access(kind=REPORT, region="region", chain="chain")
 
@@ -68,6 +75,10 @@ class Briefing(BaseModel):
     def is_done(self):
         return self.status == BriefingStatus.DONE
 
+    @property
+    def is_withdrawn(self):
+        return self.withdrawn_at is not None
+
     def clean(self):
         errors = {}
         if self.period and self.period.day != 1:
@@ -82,5 +93,44 @@ class Briefing(BaseModel):
             self.title = self.title.strip()
             if not self.title:
                 errors["title"] = _("请填写标题。")
+        if self.replaces_id and (self.replaces.kind != self.kind or self.replaces.region_id != self.region_id
+                                 or self.replaces.chain_id != self.chain_id or self.replaces_id == self.pk):
+            errors["replaces"] = _("更正稿须与被更正的文件类型、区域和产业链相同。")
         if errors:
             raise ValidationError(errors)
+
+
+class DocumentNumber(BaseModel):
+    """The register of document numbers (文号): one row per number an issuer has given in a year. A number is
+    given once — a database constraint holds it — and stays with its document when it is withdrawn, corrected or
+    even deleted (the row keeps the document's title), so that no later document is ever given it again."""
+
+    region = models.ForeignKey("core.Region", verbose_name=_("发文区域"), on_delete=models.PROTECT,
+                               related_name="document_numbers")
+    issuer = models.CharField(_("发文机关代字"), max_length=32, help_text=_("如：潍链办"))
+    year = models.PositiveSmallIntegerField(_("年份"), help_text=_("随成文日期"))
+    serial = models.PositiveIntegerField(_("序号"))
+    briefing = models.OneToOneField(Briefing, verbose_name=_("文件"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="register_entry")
+    title = models.CharField(_("文件标题"), max_length=200, help_text=_("文件删除后仍保留"))
+
+    access = Access(kind=REPORT, region="region")
+
+    class Meta:
+        verbose_name = _("文号登记")
+        verbose_name_plural = _("文号登记")
+        ordering = ["region", "issuer", "-year", "-serial"]
+        constraints = [models.UniqueConstraint(fields=["region", "issuer", "year", "serial"],
+                                               name="briefings_document_number_once",
+                                               violation_error_message=_("该文号已登记，不能重复使用。"))]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def text(self):
+        return format_number(self.issuer, self.year, self.serial)
+
+
+def format_number(issuer, year, serial):
+    return f"{issuer}〔{year}〕{serial}号"

@@ -7,7 +7,8 @@ language: they are official documents.
 """
 import json
 import logging
-from datetime import date
+import re
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from chainchief.analytics.periods import Period
 from chainchief.briefings import charts, content as contents, pdf, word
-from chainchief.briefings.models import Briefing, BriefingKind, BriefingStatus
+from chainchief.briefings.models import Briefing, BriefingKind, BriefingStatus, DocumentNumber, format_number
 from chainchief.core import services as core_services
 from chainchief.core.models import RegionLevel
 from chainchief.core.permissions import VIEW
@@ -27,7 +28,10 @@ from chainchief.core.permissions import VIEW
 log = logging.getLogger(__name__)
 FORMATS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
            "pdf": "application/pdf"}
-TEXT_FIELDS = ("title", "introduction", "doc_number", "number")  # may differ from the defaults
+TEXT_FIELDS = ("title", "introduction")  # may differ from the defaults
+REGISTER_ATTEMPTS = 5  # a number taken by another issue at the same moment: the next one is tried
+DOC_NUMBER = re.compile(r"^\s*(?P<issuer>[^〔\[［(（\s]+)\s*[〔\[［(（]\s*(?P<year>\d{4})\s*[〕\]］)）]\s*"
+                        r"(?P<serial>\d{1,4})\s*号?\s*$")
 
 
 def storage_dir() -> Path:
@@ -41,7 +45,30 @@ def queue_threshold():
 
 
 def readable(user):
-    return Briefing.objects.restrict(user, VIEW).select_related("region", "chain", "created_by")
+    return (Briefing.objects.restrict(user, VIEW).select_related("region", "chain", "created_by", "replaces")
+            .prefetch_related("corrections"))
+
+
+def register(user):
+    """The document numbers the user may read (its region's register)."""
+    return DocumentNumber.objects.restrict(user, VIEW).select_related("briefing")
+
+
+def suggestion_for(user, period=None, signed_on=None):
+    """The number the user's next monthly issue would get, for a period (its default 成文日期) or a date."""
+    from django.core.exceptions import PermissionDenied
+
+    from chainchief.briefings.forms import may_add_monthly
+
+    region = getattr(user, "region", None)
+    if region is None or not may_add_monthly(user):
+        raise PermissionDenied(_("无权编发文号。"))
+    if signed_on is None:
+        try:
+            signed_on = default_signed_on(Period.parse(period)) if period else timezone.localdate()
+        except ValueError:
+            raise ValidationError({"period": _("请填写期间（YYYY-MM）。")}) from None
+    return suggest(region, signed_on)
 
 
 def _whole(region):
@@ -57,20 +84,95 @@ def _cn_date(day):
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def defaults(kind, region, period, chain=None, number=None):
+def defaults(kind, region, period, chain=None):
     """The texts a new issue starts with; each may be edited before it is generated."""
     label = contents.period_label(period)
     if kind == BriefingKind.CHAIN:
-        return {"title": f"{_chain_title(chain)}一页纸（{label}）", "introduction": "", "doc_number": "",
-                "number": None}
-    number = number or period.month
+        return {"title": f"{_chain_title(chain)}一页纸（{label}）", "introduction": ""}
     return {
         "title": f"关于{label}{_whole(region)}重点产业链运行情况的通报",
         "introduction": (f"为及时掌握{_whole(region)}重点产业链运行态势，推动链长制各项工作落实落细，"
                          f"现将{label}{_whole(region)}重点产业链运行情况通报如下。"),
-        "doc_number": f"{region.name[:1]}链办〔{period.year}〕{number}号",
-        "number": number,
     }
+
+
+# The register of document numbers (文号) ------------------------------------------------------------------------
+
+def issuer_of(region):
+    """The issuer's abbreviation in its numbers (发文机关代字): the region's chain office, 潍坊市 → 潍链办."""
+    return f"{region.name[:1]}链办"
+
+
+def period_end(period):
+    return period.shift(1).first_day - timedelta(days=1)
+
+
+def default_signed_on(period, today=None):
+    """The 成文日期 an issue starts with: today, but no later than the end of the month after its period — a
+    monthly briefing is written once the month's figures are in, and one made later for an old period is dated
+    when it would have gone out (the author may choose another day)."""
+    today = today or timezone.localdate()
+    return min(today, period_end(period.shift(1)))
+
+
+def parse_number(text):
+    """(issuer, year, serial) of a document number as typed (潍链办〔2021〕9号, also with [ ] or ［ ］), or a
+    ValidationError on the doc_number field."""
+    match = DOC_NUMBER.match(text or "")
+    if not match:
+        raise ValidationError({"doc_number": _("文号格式应为“发文机关代字〔年份〕序号号”，如 潍链办〔2021〕9号。")})
+    return match["issuer"], int(match["year"]), int(match["serial"])
+
+
+def next_serial(region, issuer, year):
+    """The next free number of the issuer's year: one after the highest given, withdrawn and deleted documents'
+    included (their numbers are never given again)."""
+    last = (DocumentNumber.objects.filter(region=region, issuer=issuer, year=year)
+            .order_by("-serial").values_list("serial", flat=True).first())
+    return (last or 0) + 1
+
+
+def suggest(region, signed_on):
+    issuer = issuer_of(region)
+    serial = next_serial(region, issuer, signed_on.year)
+    return {"issuer": issuer, "year": signed_on.year, "serial": serial,
+            "doc_number": format_number(issuer, signed_on.year, serial), "signed_on": signed_on}
+
+
+def holder_message(entry):
+    """Why a number cannot be given: the document that holds it, and the next free one."""
+    doc = entry.briefing
+    if doc is None:
+        holder = _("已删除的文件《%(title)s》") % {"title": entry.title}
+    elif doc.is_withdrawn:
+        holder = _("《%(title)s》（已撤回，文号仍归其所有）") % {"title": doc.title}
+    else:
+        holder = _("《%(title)s》（%(day)s 登记）") % {"title": doc.title,
+                                                    "day": timezone.localtime(entry.created_at).date().isoformat()}
+    nxt = format_number(entry.issuer, entry.year, next_serial(entry.region, entry.issuer, entry.year))
+    return _("文号 %(number)s 已由%(holder)s使用，一个文号只能使用一次；下一个可用文号为 %(next)s。") % {
+        "number": entry.text, "holder": holder, "next": nxt}
+
+
+def _register(user, region, issuer, year, serial, title, explicit):
+    """Enter the number in the register; a number given by the author that is taken is refused with the name of
+    its holder, a suggested one that another issue took meanwhile gives way to the next."""
+    for _attempt in range(REGISTER_ATTEMPTS):
+        taken = (DocumentNumber.objects.select_related("briefing", "region")
+                 .filter(region=region, issuer=issuer, year=year, serial=serial).first())
+        if taken is None:
+            try:
+                return core_services.create(user, DocumentNumber, {
+                    "region": region, "issuer": issuer, "year": year, "serial": serial, "title": title})
+            except (core_services.Conflict, ValidationError):  # taken at the same moment by another issue
+                taken = (DocumentNumber.objects.select_related("briefing", "region")
+                         .filter(region=region, issuer=issuer, year=year, serial=serial).first())
+                if taken is None:
+                    raise
+        if explicit:
+            raise ValidationError({"doc_number": holder_message(taken)})
+        serial = next_serial(region, issuer, year)
+    raise core_services.Conflict(_("文号登记繁忙，请稍后重试。"))
 
 
 def _texts(briefing, content):
@@ -81,7 +183,12 @@ def _texts(briefing, content):
     texts = {"title": briefing.title, "introduction": briefing.introduction, "doc_number": briefing.doc_number,
              "masthead": "产业链工作通报", "sign_off": f"{region.name}链长制工作专班办公室　{_cn_date(as_of)}"}
     if content["kind"] == "monthly":
-        texts["issue_line"] = f"{briefing.period.year}年第{briefing.number or briefing.period.month}期"
+        signed = briefing.signed_on or as_of
+        texts["sign_off"] = f"{region.name}链长制工作专班办公室　{_cn_date(signed)}"
+        texts["issue_line"] = f"{signed.year}年第{briefing.number}期" if briefing.number else ""
+        texts["replaces"] = ""
+        if briefing.replaces_id and briefing.replaces.doc_number:
+            texts["replaces"] = f"（本文为更正稿，替代{briefing.replaces.doc_number}，原文件停止使用。）"
         city = content["city"]
         if city["revenue_yi"] is None:
             texts["overall_sentence"] = f"本期暂无{whole}汇总数据。"
@@ -97,8 +204,11 @@ def _texts(briefing, content):
             f"纳入监测的 {len(content['chains'])} 条产业链中，绿灯 {counts.get('green', 0)} 条、"
             f"黄灯 {counts.get('yellow', 0)} 条、红灯 {counts.get('red', 0)} 条、暂无判定 {counts.get('unknown', 0)} 条"
             f"（状态依据近 12 个月营业收入增速与完成目标所需年均增速之比）。")
+        texts["data_note"] = (f"注：本通报数据期间为{content['period_label']}（累计），取自本平台截至{_cn_date(as_of)}"
+                              f"的企业月度报表；排名、增速与目标进度的口径与驾驶舱一致。")
     else:
-        texts["issue_line"] = f"{region.name}　{content['period_label']}　数据截至 {_cn_date(as_of)}"
+        texts["issue_line"] = (f"{region.name}　数据期间：{content['period_label']}（累计）　"
+                               f"取数日期：{_cn_date(as_of)}")
     return texts
 
 
@@ -222,13 +332,63 @@ def prepare(user, data):
     region = chain.region if chain is not None else data.get("region") or getattr(user, "region", None)
     if region is None:
         raise ValidationError({"region": _("请选择区域。")})
-    texts = defaults(kind, region, period, chain, data.get("number"))
+    texts = defaults(kind, region, period, chain)
     for key in TEXT_FIELDS:
         if data.get(key) not in (None, ""):
             texts[key] = data[key]
-    return core_services.create(user, Briefing, {
-        "kind": kind, "region": region, "chain": chain if kind == BriefingKind.CHAIN else None,
-        "period": period.first_day, **texts, "status": BriefingStatus.PENDING})
+    replaces = data.get("replaces")
+    if replaces is not None and not hasattr(replaces, "pk"):
+        replaces = readable(user).filter(pk=replaces).first()
+        if replaces is None:
+            raise ValidationError({"replaces": _("被更正的文件不存在或无权查看。")})
+    with transaction.atomic():
+        numbered, entry = {}, None
+        if kind == BriefingKind.MONTHLY:
+            numbered, entry = _number(user, region, period, data, texts["title"])
+        briefing = core_services.create(user, Briefing, {
+            "kind": kind, "region": region, "chain": chain if kind == BriefingKind.CHAIN else None,
+            "period": period.first_day, **texts, **numbered, "replaces": replaces,
+            "status": BriefingStatus.PENDING})
+        if entry is not None:
+            core_services.update(user, entry, {"briefing": briefing})
+    return briefing
+
+
+def _number(user, region, period, data, title):
+    """The 成文日期 and the document number of a new monthly issue: the author's, or the default date and the
+    register's next number; the number's year is the 成文日期's."""
+    signed_on = data.get("signed_on") or default_signed_on(period)
+    if isinstance(signed_on, str):
+        try:
+            signed_on = date.fromisoformat(signed_on)
+        except ValueError:
+            raise ValidationError({"signed_on": _("成文日期格式应为 YYYY-MM-DD。")}) from None
+    if signed_on <= period_end(period):
+        raise ValidationError({"signed_on": _("成文日期应晚于数据期间的最后一天（%(day)s）。") % {
+            "day": _cn_date(period_end(period))}})
+    explicit = bool(data.get("doc_number") or data.get("number"))
+    if data.get("doc_number"):
+        issuer, year, serial = parse_number(data["doc_number"])
+        if year != signed_on.year:
+            raise ValidationError({"doc_number": _("文号中的年份（%(year)s）须与成文日期的年份（%(signed)s）一致。") % {
+                "year": year, "signed": signed_on.year}})
+    else:
+        issuer, year = issuer_of(region), signed_on.year
+        serial = int(data["number"]) if data.get("number") else next_serial(region, issuer, year)
+    entry = _register(user, region, issuer, year, serial, title, explicit)
+    return {"signed_on": signed_on, "number": entry.serial, "doc_number": entry.text}, entry
+
+
+def withdraw(user, briefing, reason, version=None):
+    """Withdraw an issue (撤回): it stays in the list with its files and keeps its number, marked withdrawn."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"withdrawn_reason": _("请填写撤回原因。")})
+    if briefing.is_withdrawn:
+        raise core_services.Conflict(_("该文件已于 %(when)s 撤回。") % {
+            "when": timezone.localtime(briefing.withdrawn_at).strftime("%Y-%m-%d %H:%M")})
+    return core_services.update(user, briefing, {"withdrawn_at": timezone.now(), "withdrawn_reason": reason[:200]},
+                                version=version)
 
 
 def chain_count(briefing):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.briefing_detail, name="detail"),
     path("<int:pk>/progress/", views.briefing_progress, name="progress"),
     path("<int:pk>/again/", views.briefing_again, name="again"),
+    path("<int:pk>/withdraw/", views.briefing_withdraw, name="withdraw"),
     path("<int:pk>/delete/", views.briefing_delete, name="delete"),
     path("<int:pk>/<str:fmt>/", views.briefing_download, name="download"),
 ]

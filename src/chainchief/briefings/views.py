@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +19,7 @@ from chainchief.briefings.forms import BriefingForm, may_add_monthly
 from chainchief.briefings.models import Briefing, BriefingKind
 from chainchief.core.api_crud import search_in
 from chainchief.core.forms import save_with
-from chainchief.core.permissions import ADD, DELETE, VIEW, can, may
+from chainchief.core.permissions import ADD, CHANGE, DELETE, VIEW, can, may
 from chainchief.monitoring.models import ChainFigure
 
 PER_PAGE = 20
@@ -85,8 +85,13 @@ def briefing_create(request):
 def briefing_detail(request, pk):
     briefing = _briefing(request.user, pk)
     figures = briefing.figures or {}
+    suggestion = None
+    if briefing.kind == BriefingKind.MONTHLY and may(request.user, ADD, Briefing):
+        suggestion = services.suggest(briefing.region, services.default_signed_on(Period.of(briefing.period)))
     return render(request, "briefings/detail.html", {
-        "briefing": briefing, "figures": figures,
+        "briefing": briefing, "figures": figures, "suggestion": suggestion,
+        "can_withdraw": briefing.kind == BriefingKind.MONTHLY and not briefing.is_withdrawn
+        and can(request.user, CHANGE, briefing),
         "overdue_tasks": sum(t["overdue"] for t in figures.get("tasks_by_department", ())),
         "can_delete": can(request.user, DELETE, briefing),
         "can_again": may(request.user, ADD, Briefing),
@@ -119,12 +124,41 @@ def briefing_download(request, pk, fmt):
 def briefing_again(request, pk):
     """A new issue from this one: the same kind, period and chain, with the texts as edited, from today's figures."""
     old = _briefing(request.user, pk)
+    if not may(request.user, ADD, Briefing):
+        raise PermissionDenied(_("无权生成通报。"))
     data = {"kind": old.kind, "period": Period.of(old.period), "chain": old.chain_id, "region": old.region,
             "title": request.POST.get("title", old.title).strip() or old.title,
             "introduction": request.POST.get("introduction", old.introduction),
-            "doc_number": request.POST.get("doc_number", old.doc_number), "number": old.number}
-    briefing = tasks.start(request.user, data)
-    messages.success(request, _("已重新生成，原文件仍保留。"))
+            "doc_number": request.POST.get("doc_number", "").strip(),
+            "signed_on": request.POST.get("signed_on", "").strip() or None}
+    if old.kind == BriefingKind.MONTHLY:
+        data["replaces"] = old  # a corrected issue: a new number, saying which one it replaces
+    try:
+        briefing = tasks.start(request.user, data)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("briefings:detail", old.pk)
+    if old.kind == BriefingKind.MONTHLY:
+        messages.success(request, _("已生成更正稿 %(number)s，替代 %(old)s；原文件仍保留。") % {
+            "number": briefing.doc_number, "old": old.doc_number})
+    else:
+        messages.success(request, _("已重新生成，原文件仍保留。"))
+    return redirect("briefings:detail", briefing.pk)
+
+
+@login_required
+@require_POST
+def briefing_withdraw(request, pk):
+    briefing = _briefing(request.user, pk)
+    try:
+        services.withdraw(request.user, briefing, request.POST.get("reason", ""),
+                          version=request.POST.get("version") or None)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已撤回，文号 %(number)s 仍归该文件所有。") % {"number": briefing.doc_number})
     return redirect("briefings:detail", briefing.pk)
 
 

@@ -196,6 +196,8 @@ def monthly(texts, content, images):
     doc = _document()
     _masthead(doc, texts["masthead"], texts["issue_line"], texts["doc_number"])
     _title(doc, texts["title"])
+    if texts.get("replaces"):
+        _paragraph(doc, texts["replaces"], east_asia=KAI, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
     if texts["introduction"]:
         for part in texts["introduction"].splitlines():
             if part.strip():
@@ -244,6 +246,8 @@ def monthly(texts, content, images):
                widths=[4, 2.6, 2.4, 2.4, 3.8])
     else:
         _paragraph(doc, "重点项目均按计划推进。")
+    if texts.get("data_note"):
+        _paragraph(doc, texts["data_note"], size=TABLE_PT + 1.5)
     _paragraph(doc, texts["sign_off"], align=WD_ALIGN_PARAGRAPH.RIGHT)
     return _bytes(doc)
 

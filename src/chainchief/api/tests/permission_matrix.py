@@ -107,6 +107,8 @@ MATRIX = {
     "briefings.Briefing": ["briefings/tests/test_briefings.py::test_who_may_generate_and_read_which_issue",
                            "briefings/tests/test_briefings.py::test_a_one_pager_holds_only_what_its_author_may_see",
                            "briefings/tests/test_briefings.py::test_the_pages", EVERY_LIST],
+    "briefings.DocumentNumber": ["briefings/tests/test_numbers.py::test_who_reads_and_writes_the_register",
+                                 "briefings/tests/test_numbers.py::test_a_withdrawn_or_deleted_document_keeps_its_number"],
     # enterprise requests
     "appeals.Request": ["appeals/tests/test_requests.py::test_list_per_role", "appeals/tests/test_requests.py::test_create_per_role",
                         "appeals/tests/test_requests.py::test_changes_per_role", "appeals/tests/test_workflow.py::test_unknown_or_invisible",

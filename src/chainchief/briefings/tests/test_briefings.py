@@ -100,7 +100,9 @@ def test_the_monthly_briefing_says_what_the_api_says(as_user):
     assert _pct(api["city"]["yoy_comparable"]) in text
     assert "本期导语：请各链长办对照落实。" in text
     # The document's own parts: masthead, issue and document number, headings, the page number field.
-    assert "产业链工作通报" in text and "2021年第6期" in text and "潍链办〔2021〕6号" in text
+    serial = item["number"]  # the register's next number; the year is the 成文日期's (2021-07-31 by default)
+    assert item["doc_number"] == f"潍链办〔2021〕{serial}号" and item["signed_on"] == "2021-07-31"
+    assert "产业链工作通报" in text and f"2021年第{serial}期" in text and item["doc_number"] in text
     for heading in ("一、总体情况", "二、各产业链运行情况", "三、运行预警", "四、工作推进情况"):
         assert heading in text
     footer = doc.sections[0].footer._element.xml
@@ -309,6 +311,9 @@ def test_the_pages(demo_db, client):
     assert "attachment" in download["Content-Disposition"]
     again = client.post(f"/briefings/{pk}/again/", {"title": "更正稿", "introduction": "新导语"})
     assert again.status_code == 302 and again["Location"] != r["Location"]
+    html = client.get(again["Location"]).content.decode()
+    assert "本文为更正稿，替代" in html and "生成更正稿" in html
+    assert "已被更正稿替代" in client.get(f"/briefings/{pk}/").content.decode()
     assert client.get(f"/briefings/{pk}/docx/").status_code == 200  # the first issue's file is kept
 
     client.force_login(User.objects.get(username="chief"))
