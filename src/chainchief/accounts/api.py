@@ -73,3 +73,55 @@ def logout_everywhere(request):
 
         logout(request)
     return {"tokens_revoked": count}
+
+
+# --- the reader's own notifications ------------------------------------------------------------------------------
+
+class NotificationOut(Schema):
+    id: int
+    event: str
+    chain_id: int | None
+    chain_name: str | None
+    text: str
+    url: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NotificationList(Schema):
+    count: int
+    unread: int
+    items: list[NotificationOut]
+
+
+class ReadIn(Schema):
+    ids: list[int] | None = None  # none: every unread message
+
+
+class ReadOut(Schema):
+    marked: int
+
+
+@router.get("/notifications", response=NotificationList, tags=["通知"], summary="我的通知")
+def my_notifications(request, unread: bool = False, limit: int = 50, offset: int = 0):
+    """The reader's own messages, newest first, in the reader's language; ``unread=true``: only those not read."""
+    from chainchief.accounts import notifications
+
+    user = request.auth
+    qs = notifications.for_user(user)
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    limit, offset = max(1, min(int(limit), 200)), max(0, int(offset))
+    items = [{"id": n.pk, "event": n.event, "chain_id": n.chain_id, "chain_name": n.chain.name if n.chain else None,
+              "text": n.message, "url": n.url, "created_at": n.created_at, "read_at": n.read_at}
+             for n in qs[offset:offset + limit]]
+    return {"count": qs.count(), "unread": notifications.unread_count(user), "items": items}
+
+
+@router.post("/notifications/read", response=ReadOut, tags=["通知"], summary="标为已读")
+def read_notifications(request, payload: ReadIn = None):
+    """Mark the reader's own messages read: those of ``ids``, or every unread one."""
+    from chainchief.accounts import notifications
+
+    ids = payload.ids if payload is not None else None
+    return {"marked": notifications.mark_read(request.auth, ids)}

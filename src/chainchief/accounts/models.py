@@ -140,6 +140,12 @@ class Notification(models.Model):
     url = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    # What happened (accounts.notifications.RULES) and its parameters: the message is rendered in its reader's
+    # language from them; ``text`` keeps it in Chinese.
+    event = models.CharField(_("事件"), max_length=40, blank=True)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    chain = models.ForeignKey("chains.Chain", verbose_name=_("产业链"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("站内通知")
@@ -149,6 +155,13 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def message(self):
+        """The message in the active language."""
+        from chainchief.accounts.notifications import render
+
+        return render(self)
 
 
 class SavedView(models.Model):

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chainchief.accounts.notifications import notify
+from chainchief.accounts import notifications
 from chainchief.accounts.roles import Role
 from chainchief.appeals import deadlines
 from chainchief.appeals.models import (
@@ -146,7 +146,7 @@ def file_request(user, data):
             data["commissioner"] = _commissioner_of(data["enterprise"])
     req = services.create(user, Request, data)
     _event(req, user, EventAction.SUBMIT, "", "")
-    notify(_office_users(req), _("新诉求待受理：%(title)s") % {"title": req.title}, _url(req))
+    _send("request.submitted", req, user)
     return req
 
 
@@ -222,7 +222,7 @@ def take_step(user, req, action, *, note="", department=None, cooperating=None, 
         shown = "；".join(x for x in (req.get_satisfaction_display(), note) if x)
     _event(req, user, action, before_status, shown)
     services.record(user, "update", req, before=before, after=services.snapshot(req))
-    _notify_next(req, action)
+    _notify_next(req, action, user)
     return req
 
 
@@ -265,52 +265,27 @@ def _url(req):
     return f"/requests/{req.pk}/"
 
 
-def _office_users(req):
-    from chainchief.accounts.models import User
-    from chainchief.appeals.models import _region_and_above
-
-    return User.objects.filter(role=Role.COORDINATOR, is_active=True,
-                               region_id__in=_region_and_above(req.enterprise.region_id))
-
-
-def _department_users(req):
-    from chainchief.accounts.models import User
-
-    return User.objects.filter(role=Role.DEPT, is_active=True, department_id=req.department_id)
+def _send(event, req, actor=None):
+    """Send ``event`` about ``req`` (``accounts.notifications.RULES`` decides to whom), naming its chain."""
+    subject = notifications.Subject(req, chain=req.chain, region_id=req.enterprise.region_id,
+                                    departments=(req.department_id,), enterprise_id=req.enterprise_id,
+                                    commissioner_id=req.commissioner_id)
+    return notifications.send(event, subject, {"title": req.title}, _url(req), actor)
 
 
-def _enterprise_users(req):
-    from chainchief.accounts.models import User
-
-    return User.objects.filter(role=Role.ENTERPRISE, is_active=True, enterprises=req.enterprise_id)
-
-
-def _chief_users(req):
-    from chainchief.accounts.models import User
-
-    if req.chain_id is None:
-        return User.objects.none()
-    return User.objects.filter(role=Role.CHIEF, is_active=True, person__chain_roles__chain_id=req.chain_id)
+# Which event each step sends; an evaluation's depends on the rating.
+STEP_EVENTS = {EventAction.ASSIGN: "request.assigned", EventAction.REPLY: "request.replied",
+               EventAction.ESCALATE: "request.escalated", EventAction.INSTRUCT: "request.instructed",
+               EventAction.ACCEPT: "request.accepted", EventAction.REJECT: "request.rejected"}
 
 
-def _notify_next(req, action):
-    title = req.title
-    if action == EventAction.ASSIGN:
-        notify(_department_users(req), _("诉求已交办，请办理：%(title)s") % {"title": title}, _url(req))
-    elif action == EventAction.REPLY:
-        notify(_enterprise_users(req), _("您的诉求已答复，请评价：%(title)s") % {"title": title}, _url(req))
-    elif action == EventAction.EVALUATE and req.status == S.HANDLING:
-        notify(_department_users(req), _("企业对答复不满意，请重新办理：%(title)s") % {"title": title}, _url(req))
-    elif action == EventAction.EVALUATE:
-        notify(_office_users(req), _("诉求已评价，可办结：%(title)s") % {"title": title}, _url(req))
-    elif action == EventAction.ESCALATE:
-        notify(_chief_users(req), _("超期诉求提请督办：%(title)s") % {"title": title}, _url(req))
-        notify(_department_users(req), _("诉求已超期并被督办：%(title)s") % {"title": title}, _url(req))
-    elif action == EventAction.INSTRUCT:
-        notify(_department_users(req), _("链长对诉求作出批示：%(title)s") % {"title": title}, _url(req))
-    elif action in (EventAction.ACCEPT, EventAction.REJECT):
-        notify(_enterprise_users(req), _("您的诉求%(result)s：%(title)s") % {
-            "result": _("已受理") if action == EventAction.ACCEPT else _("不予受理"), "title": title}, _url(req))
+def _notify_next(req, action, actor=None):
+    if action == EventAction.EVALUATE:
+        event = "request.unsatisfied" if req.satisfaction == Satisfaction.UNSATISFIED else "request.reviewed"
+    else:
+        event = STEP_EVENTS.get(action)
+    if event:
+        _send(event, req, actor)
 
 
 def escalate_overdue(user, today=None):

@@ -285,7 +285,19 @@ def generate(briefing, user, formats=("docx", "pdf")):
             "finished_at": timezone.now(), "figures": _json(content)}
     _finish(user, briefing, data)
     briefing.refresh_from_db()
+    _announce(user, briefing)
     return briefing
+
+
+def _announce(user, briefing):
+    """A briefing issued: the office and the chain's chief are told (accounts.notifications.RULES)."""
+    from django.urls import reverse
+
+    from chainchief.accounts import notifications
+
+    subject = notifications.Subject(briefing, chain=briefing.chain, region_id=briefing.region_id)
+    notifications.send("briefing.issued", subject, {"title": briefing.title},
+                       reverse("briefings:detail", args=[briefing.pk]), user)
 
 
 def _size(relative):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("account/tokens/", views.tokens, name="tokens"),
     path("account/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),
     path("notifications/", views.notifications, name="notifications"),
+    path("desk/urge/<int:pk>/", views.urge, name="urge"),
     path("commissioner/", views.commissioner, name="commissioner"),
     path("", views.home, name="home"),
 ]

@@ -181,6 +181,25 @@ class TaskUpdate(BaseModel):
             raise ValidationError(errors)
 
 
+class TaskUrge(BaseModel):
+    """A 催办 of a task: its chain's chief or the office reminds the task's assignees; at most once a day per task
+    (who and when: the row's author and the change log)."""
+
+    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="urges")
+    on = models.DateField(_("催办日期"), default=timezone.localdate)
+
+    access = Access(kind=WORK, region="task__chain__region", chain="task__chain", department="task__lead_department")
+
+    class Meta:
+        verbose_name = _("催办")
+        verbose_name_plural = _("催办")
+        ordering = ["-on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["task", "on"], name="taskurge_once_a_day")]
+
+    def __str__(self):
+        return f"{self.task} · {self.on:%Y-%m-%d}"
+
+
 class MeetingStatus(models.TextChoices):
     PLANNED = "planned", _("待召开")
     HELD = "held", _("已召开")

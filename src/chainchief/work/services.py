@@ -1,5 +1,6 @@
 """Writes for the work ledger: through core.services (permission checked, one transaction, audited), with the
-notifications each step sends (a task assigned, a decision made, a deadline near, a task overdue)."""
+notifications each step sends (a task assigned, a decision made, a deadline near, a task overdue, progress on a
+supervised task, a 催办): events of ``accounts.notifications.RULES``."""
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chainchief.accounts.models import User
-from chainchief.accounts.notifications import notify
+from chainchief.accounts import notifications
 from chainchief.accounts.roles import Role
 from chainchief.appeals import services as appeals_services
 from chainchief.appeals.deadlines import add_days, is_workday
@@ -18,7 +19,8 @@ from chainchief.attachments import services as attachments
 from chainchief.chains.models import Chain, ChainDepartment
 from chainchief.core import services
 from chainchief.core.permissions import CHANGE, VIEW, can, check
-from chainchief.work.models import Decision, KeyProject, ProjectMonth, Task, TaskStatus, TaskUpdate, overdue_q
+from chainchief.work.models import (Decision, KeyProject, ProjectMonth, Task, TaskStatus, TaskUpdate, TaskUrge,
+                                    overdue_q)
 
 
 def working_days():
@@ -49,6 +51,14 @@ def assignees(task):
                 .values_list("pk", flat=True))
 
 
+def task_event(event, task, actor=None, **params):
+    """Send ``event`` about ``task`` (``accounts.notifications.RULES`` decides to whom), naming its chain."""
+    subject = notifications.Subject(task, chain=task.chain, region_id=task.chain.region_id,
+                                    departments=(task.lead_department_id,), assignees=tuple(assignees(task)))
+    due = f"{task.due_on:%Y-%m-%d}" if task.due_on else _("未定")
+    return notifications.send(event, subject, {"title": task.title, "due": due, **params}, task_url(task), actor)
+
+
 def _chain_lead(user, chain):
     if not Chain.objects.restrict(user, VIEW).filter(pk=getattr(chain, "pk", chain)).exists():
         raise ValidationError({"chain": _("所选产业链不存在或无权访问。")})
@@ -67,8 +77,7 @@ def create_task(user, data, *, notify_assignees=True):
         data["lead_department"] = _chain_lead(user, data["chain"])
     task = services.create(user, Task, data)
     if notify_assignees:
-        notify(assignees(task), _("新任务：%(title)s（完成时限 %(due)s）") % {
-            "title": task.title, "due": f"{task.due_on:%Y-%m-%d}" if task.due_on else _("未定")}, task_url(task))
+        task_event("task.assigned", task, user)
     return task
 
 
@@ -83,7 +92,7 @@ def update_task(user, task, data, version=None):
         Task.objects.filter(pk=task.pk).update(reminded="")  # a new deadline is reminded afresh
         task.reminded = ""
     if (task.lead_department_id, task.responsible_id) != before:
-        notify(assignees(task), _("任务已转交给您：%(title)s") % {"title": task.title}, task_url(task))
+        task_event("task.reassigned", task, user)
     return task
 
 
@@ -104,10 +113,30 @@ def report_progress(user, task, data, upload=None):
     services.update(user, task, changes, version=version)
     if upload is not None:
         attachments.attach(user, update, upload, allowed=lambda u, o: can(u, CHANGE, o.task))
+    if task.is_supervised:  # the office and the chief follow a 督办 item
+        text = update.text if len(update.text) <= 60 else update.text[:59] + "…"
+        task_event("task.progress", task, user, progress=text)
     return update
 
 
-MAX_DECISION_DAYS = 365  # "within N days" of a decision: counted day by day on the official calendar
+def may_urge(user, task):
+    """Whether ``user`` may 催办 ``task``: its chain's chief or the office, on an open task it may change."""
+    return (user.role in (Role.CHIEF, Role.COORDINATOR, Role.ADMIN) and task.status != TaskStatus.DONE
+            and can(user, CHANGE, task))
+
+
+@transaction.atomic
+def urge_task(user, task, today=None):
+    """催办: remind a task's assignees, at most once a day per task (``TaskUrge``, audited)."""
+    today = today or timezone.localdate()
+    if not may_urge(user, task):
+        check(user, CHANGE, task)
+        raise ValidationError({"task": _("只有链长或链长办可以催办未完成的任务。")})
+    if TaskUrge.objects.filter(task=task, on=today).exists():
+        raise ValidationError({"task": _("该任务今天已催办，每个任务每天最多催办一次。")})
+    urge = services.create(user, TaskUrge, {"task": task, "on": today})
+    task_event("task.urged", task, user)
+    return urge
 
 
 @transaction.atomic
@@ -117,8 +146,6 @@ def record_decision(user, meeting, data):
     check(user, CHANGE, meeting)
     data = dict(data)
     days = data.pop("days", None)
-    if days is not None and not 1 <= int(days) <= MAX_DECISION_DAYS:  # the form's bound, for every path
-        raise ValidationError({"days": _("天数应在 1 至 %(n)s 之间。") % {"n": MAX_DECISION_DAYS}})
     if not data.get("due_on") and days:
         data["due_on"] = deadline_after(meeting.held_on, int(days))
     data["meeting"] = meeting
@@ -133,8 +160,7 @@ def record_decision(user, meeting, data):
         "chain": decision.chain, "decision": decision, "title": decision.text[:200], "description": decision.text,
         "lead_department": decision.lead_department, "responsible": decision.responsible,
         "due_on": decision.due_on}, notify_assignees=False)
-    notify(assignees(task), _("调度会议定事项（督办）：%(title)s，完成时限 %(due)s") % {
-        "title": task.title, "due": f"{task.due_on:%Y-%m-%d}"}, task_url(task))
+    task_event("task.supervised", task, user)
     return decision
 
 
@@ -191,16 +217,14 @@ def send_reminders(today=None):
         while working_days() and not is_workday(horizon):
             horizon += timedelta(days=1)
     near = overdue = 0
-    base = Task.objects.exclude(status=TaskStatus.DONE).select_related("responsible")
+    base = Task.objects.exclude(status=TaskStatus.DONE).select_related("responsible", "chain")
     for task in base.filter(overdue_q(today)).exclude(reminded=Task.Reminded.OVERDUE):
-        notify(assignees(task), _("任务已逾期：%(title)s（完成时限 %(due)s）") % {
-            "title": task.title, "due": f"{task.due_on:%Y-%m-%d}"}, task_url(task))
+        task_event("task.overdue", task)
         overdue += 1
     base.filter(overdue_q(today)).update(reminded=Task.Reminded.OVERDUE)
     soon = base.filter(due_on__gte=today, due_on__lte=horizon, reminded="")
     for task in soon:
-        notify(assignees(task), _("任务临近完成时限：%(title)s（%(due)s 到期）") % {
-            "title": task.title, "due": f"{task.due_on:%Y-%m-%d}"}, task_url(task))
+        task_event("task.near", task)
         near += 1
     soon.update(reminded=Task.Reminded.NEAR)
     return near, overdue

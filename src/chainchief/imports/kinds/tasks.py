@@ -235,11 +235,7 @@ class Tasks(Kind):
     @staticmethod
     def _notify(tasks):
         """Tell the assignees of the new tasks, as a task created on its page does (at commit only)."""
-        from django.utils.translation import gettext as _
-
-        from chainchief.accounts.notifications import notify
-        from chainchief.work.services import assignees, task_url
+        from chainchief.work.services import task_event
 
         for task in tasks:
-            notify(assignees(task), _("新任务：%(title)s（完成时限 %(due)s）") % {
-                "title": task.title, "due": f"{task.due_on:%Y-%m-%d}" if task.due_on else _("未定")}, task_url(task))
+            task_event("task.assigned", task)

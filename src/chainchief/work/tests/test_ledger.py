@@ -414,10 +414,12 @@ def test_ledger_export_is_a_workbook_of_what_the_reader_sees(world, login):
 
 
 def test_checklist_links_items_to_their_evidence(world, login):
-    from chainchief.work.models import Alliance, Plan
+    from chainchief.work.models import Alliance, Plan, Task
 
     Alliance.objects.filter(chain=world.power).delete()
     Plan.objects.filter(chain=world.power).delete()
+    # tasks tagged with an item count for it too
+    Task.objects.filter(chain=world.power, work_item__name__in=["一份发展计划", "一个产业链联盟"]).delete()
     body = text(login("coordinator").get(f"/chains/{world.power.pk}/"))
     missing = body.split("尚缺佐证")[1].split("</div>")[0]
     assert "一份发展计划" in missing and "一个产业链联盟" in missing
