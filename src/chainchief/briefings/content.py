@@ -8,7 +8,7 @@ Money is in 亿元 as text with two decimals (``"1234.56"``), growth and shares 
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count
+from django.db.models import BooleanField, Count, ExpressionWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -144,13 +144,15 @@ def _open_tasks(user, chain, today):
 
 
 def _open_requests(user, chain, today):
+    # One rule for the count and each row's mark: appeals' overdue_q (past due and not yet answered).
     qs = (Request.objects.restrict(user, VIEW).filter(chain=chain, status__in=OPEN_STATUSES)
+          .annotate(late=ExpressionWrapper(request_overdue_q(today), output_field=BooleanField()))
           .select_related("enterprise", "department").order_by("due_on", "id"))
     total = qs.count()
-    overdue = qs.filter(request_overdue_q(today)).count()
+    overdue = qs.filter(late=True).count()
     rows = [{"title": r.title, "enterprise": r.enterprise.name, "department": r.department.name if r.department_id else "",
              "due_on": r.due_on.isoformat() if r.due_on else "", "status_label": str(r.get_status_display()),
-             "overdue": bool(r.due_on and r.due_on < today)} for r in qs[:LIST_LIMIT]]
+             "overdue": bool(r.late)} for r in qs[:LIST_LIMIT]]
     return {"open": total, "overdue": overdue, "rows": rows}
 
 

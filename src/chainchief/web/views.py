@@ -48,13 +48,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 def home(request):
-    """The user's own desk (web.desks) for the chief, the office, a department and an enterprise; the chains by
-    tier for the other roles."""
-    from chainchief.web.desks import desk
-
-    mine = desk(request.user) if not request.GET.get("all") else None
-    if mine is not None:
-        return render(request, "web/desk.html", {"desk": mine})
     chains = list(chains_with_summary().restrict(request.user, VIEW)
                   .filter(is_active=True).order_by("tier__order", "tier_id", "order", "id"))
     groups, by_tier = [], {}
@@ -78,8 +71,8 @@ def _work_summary(user, chains):
     from django.utils import timezone
 
     from chainchief.accounts.roles import Role
-    from chainchief.work.models import KeyProject, Meeting, Task, open_q, overdue_q
-    from chainchief.work.queries import my_tasks, progress_of, with_completed
+    from chainchief.work.models import KeyProject, Task, open_q, overdue_q
+    from chainchief.work.queries import my_tasks, progress_of, upcoming_meetings, with_completed
 
     if user.role == Role.ENTERPRISE:
         return {}
@@ -95,35 +88,11 @@ def _work_summary(user, chains):
     mine = my_tasks(user).order_by().aggregate(open=Count("pk", filter=open_q()),
                                                overdue=Count("pk", filter=overdue_q(today)))
     scope = Q(chain_id__in=user.scope.chains) if user.role != Role.COORDINATOR else Q()
-    meeting = (Meeting.objects.restrict(user, VIEW).filter(held_on__gte=today)
-               .filter(scope | Q(chain__isnull=True)).select_related("chain").order_by("held_on", "id").first())
+    meeting = upcoming_meetings(user, today).first()
     projects = list(with_completed(KeyProject.objects.restrict(user, VIEW).filter(scope, year=today.year)
                                    .exclude(stage="operating"))[:300])
     return {"work": {"open": mine["open"], "overdue": mine["overdue"], "meeting": meeting,
                      "projects": len(projects), "behind": sum(1 for p in projects if progress_of(p)["behind"])}}
-
-
-@login_required
-def urge(request, pk):
-    """催办 a task from the desk (POST): its assignees are reminded, at most once a day per task."""
-    from django.contrib import messages
-    from django.core.exceptions import ValidationError
-    from django.http import HttpResponseNotAllowed
-    from django.shortcuts import get_object_or_404, redirect
-
-    from chainchief.work import services as work_services
-    from chainchief.work.models import Task
-
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    task = get_object_or_404(Task.objects.restrict(request.user, VIEW).select_related("chain"), pk=pk)
-    try:
-        work_services.urge_task(request.user, task)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, _("已催办：%(title)s") % {"title": task.title})
-    return redirect("web:home")
 
 
 @login_required

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from chainchief.accounts.roles import Role
 from chainchief.core.permissions import VIEW
 from chainchief.enterprises.models import Enterprise
-from chainchief.work.models import (AllianceActivity, AllianceMember, Finding, ProjectMonth, Task, TaskStatus,
-                                    overdue_q, project_progress)
+from chainchief.work.models import (AllianceActivity, AllianceMember, Finding, Meeting, ProjectMonth, Task,
+                                    TaskStatus, overdue_q, project_progress)
 
 # How a ledger row shows an enterprise of the region that its reader may not see (as the chain map does).
 LOCAL_ENTERPRISE = _("（本地企业）")
@@ -33,6 +33,17 @@ def my_tasks(user):
     if user.role in (Role.ADMIN, Role.COORDINATOR):
         mine |= Q(decision__isnull=False)
     return tasks(user).filter(mine)
+
+
+def upcoming_meetings(user, today=None):
+    """The coming coordination meetings of the user's work, soonest first: for a chief or a lead department's staff
+    those of their chains and the region's joint ones; for everyone else every meeting they see. The home page's
+    "next meeting" is the first of these, the "my work" page lists them."""
+    today = today or timezone.localdate()
+    qs = Meeting.objects.restrict(user, VIEW).filter(held_on__gte=today)
+    if user.role in (Role.CHIEF, Role.DEPT):
+        qs = qs.filter(Q(chain_id__in=user.scope.chains) | Q(chain__isnull=True))
+    return qs.select_related("chain", "chair").order_by("held_on", "id")
 
 
 def task_counts(qs, today=None):

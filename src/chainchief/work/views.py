@@ -199,8 +199,7 @@ def my_work(request):
     counts = task_counts(tasks, today)
     form, page, query, filtered = _task_page(request, tasks if request.GET else tasks.filter(open_q()),
                                              total=None if request.GET else counts["open"])
-    meetings = list(Meeting.objects.restrict(user, VIEW).filter(held_on__gte=today).select_related("chain", "chair")
-                    .order_by("held_on", "id")[:5])
+    meetings = list(queries.upcoming_meetings(user, today)[:5])
     projects = []
     if user.role in (Role.CHIEF, Role.DEPT, Role.COORDINATOR, Role.ADMIN, Role.LEADER):
         qs = KeyProject.objects.restrict(user, VIEW).filter(year=today.year).exclude(stage="operating")
