@@ -204,12 +204,63 @@ def _texts(briefing, content):
             f"纳入监测的 {len(content['chains'])} 条产业链中，绿灯 {counts.get('green', 0)} 条、"
             f"黄灯 {counts.get('yellow', 0)} 条、红灯 {counts.get('red', 0)} 条、暂无判定 {counts.get('unknown', 0)} 条"
             f"（状态依据近 12 个月营业收入增速与完成目标所需年均增速之比）。")
+        texts["problems"], texts["problems_lead"] = _problems(content, whole)
+        texts["next_steps"] = _next_steps(content)
+        texts["distribution"] = [f"主送：{region.name}委、{region.name}政府领导同志。",
+                                 "抄送：各产业链链长，各产业链牵头部门。",
+                                 f"{region.name}链长制工作专班办公室　　{_cn_date(signed)}印发"]
         texts["data_note"] = (f"注：本通报数据期间为{content['period_label']}（累计），取自本平台截至{_cn_date(as_of)}"
                               f"的企业月度报表；排名、增速与目标进度的口径与驾驶舱一致。")
     else:
         texts["issue_line"] = (f"{region.name}　数据期间：{content['period_label']}（累计）　"
                                f"取数日期：{_cn_date(as_of)}")
     return texts
+
+
+def _points(x, city):
+    return f"{abs(x - city) * 100:.1f} 个百分点"
+
+
+def _problems(content, whole):
+    """三、主要问题: each chain once, its findings in one sentence, the city's growth (the threshold) stated once
+    in the lead; a gap to the city is given in percentage points (17.2% is 1.0 个百分点 below 18.2%)."""
+    city = content["city"]["yoy_comparable"]
+    lead = "" if city is None else (
+        f"对照{whole}规模以上工业可比口径同比增长 {contents.pct(city)}，本期运行中需关注的问题如下：")
+    out = []
+    for r in content["chains"]:
+        parts, growth = [], r["yoy_comparable"]
+        if growth is not None and growth < 0:
+            parts.append(f"可比口径同比下降 {contents.pct(-growth)}")
+        elif growth is not None and city is not None and round(growth, 3) < round(city, 3):
+            parts.append(f"可比口径同比增长 {contents.pct(growth)}，低于{whole} {_points(growth, city)}")
+        if r["non_reporters"]:
+            parts.append(f"{r['non_reporters']} 家规上企业本期未报送")
+        if r["status"] in ("red", "yellow"):
+            parts.append(f"目标进度{r['status_label']}（{r['status_reason']}）")
+        if parts:
+            out.append(f"{r['name']}：{'；'.join(parts)}。")
+    return out, lead
+
+
+def _next_steps(content):
+    """五、下步工作, from the ledger: the supervised tasks still open, the key projects behind schedule."""
+    tasks = content["tasks_by_department"]
+    open_, overdue = sum(t["open"] for t in tasks), sum(t["overdue"] for t in tasks)
+    steps = []
+    if open_:
+        late = [t["department"] for t in tasks if t["overdue"]][:3]
+        steps.append(f"抓好督办事项落实。未完成任务 {open_} 项，其中逾期 {overdue} 项"
+                     + (f"，请{'、'.join(late)}等部门限期办结并报送进展。" if late else "，请各牵头部门按期办结。"))
+    behind = content["projects_behind"]
+    if behind:
+        names = "、".join(p["name"] for p in behind[:3])
+        steps.append(f"推进滞后重点项目。{names}等 {len(behind)} 个项目进度滞后，请所在产业链牵头部门逐一调度、"
+                     f"协调解决。")
+    requests = content["requests_by_department"]
+    if any(r["overdue"] for r in requests):
+        steps.append(f"加快企业诉求办理。逾期未办结诉求 {sum(r['overdue'] for r in requests)} 件，请承办部门尽快答复。")
+    return steps or ["各产业链按既定计划推进各项工作。"]
 
 
 def _progress(briefing, percent, step):

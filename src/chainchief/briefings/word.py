@@ -213,12 +213,14 @@ def monthly(texts, content, images):
     for r in reasons:
         _paragraph(doc, f"{r['name']}（{r['status_label']}）：{r['status_reason']}。")
     _picture(doc, images["progress"])
-    _heading(doc, 3, "运行预警")
-    if content["alerts"]:
-        for a in content["alerts"]:
-            _paragraph(doc, f"{a['chain']}：{a['message']}。")
+    _heading(doc, 3, "主要问题")
+    if texts["problems"]:
+        if texts["problems_lead"]:
+            _paragraph(doc, texts["problems_lead"])
+        for line in texts["problems"]:
+            _paragraph(doc, line)
     else:
-        _paragraph(doc, "本期各产业链无预警。")
+        _paragraph(doc, "本期各产业链运行平稳，无需特别关注的问题。")
     ea = content["enterprise_alerts"]
     _paragraph(doc, f"企业层面，营业收入同比大幅下降的企业 {ea['sharp_drops']} 家，规上企业未报送 {ea['not_reported']} 家。")
     _heading(doc, 4, "工作推进情况")
@@ -246,9 +248,18 @@ def monthly(texts, content, images):
                widths=[4, 2.6, 2.4, 2.4, 3.8])
     else:
         _paragraph(doc, "重点项目均按计划推进。")
+    _heading(doc, 5, "下步工作")
+    for i, step in enumerate(texts["next_steps"], 1):
+        _paragraph(doc, f"{i}. {step}")
     if texts.get("data_note"):
         _paragraph(doc, texts["data_note"], size=TABLE_PT + 1.5)
     _paragraph(doc, texts["sign_off"], align=WD_ALIGN_PARAGRAPH.RIGHT)
+    first = True
+    for line in texts["distribution"]:  # 版记
+        p = _paragraph(doc, line, size=14, indent=False, space_after=0)
+        if first:
+            _rule(p, colour="000000", size=8)
+            first = False
     return _bytes(doc)
 
 

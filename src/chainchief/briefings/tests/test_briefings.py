@@ -103,7 +103,7 @@ def test_the_monthly_briefing_says_what_the_api_says(as_user):
     serial = item["number"]  # the register's next number; the year is the 成文日期's (2021-07-31 by default)
     assert item["doc_number"] == f"潍链办〔2021〕{serial}号" and item["signed_on"] == "2021-07-31"
     assert "产业链工作通报" in text and f"2021年第{serial}期" in text and item["doc_number"] in text
-    for heading in ("一、总体情况", "二、各产业链运行情况", "三、运行预警", "四、工作推进情况"):
+    for heading in ("一、总体情况", "二、各产业链运行情况", "三、主要问题", "四、工作推进情况", "五、下步工作"):
         assert heading in text
     footer = doc.sections[0].footer._element.xml
     assert 'w:instr="PAGE"' in footer
@@ -113,6 +113,27 @@ def test_the_monthly_briefing_says_what_the_api_says(as_user):
     # The API keeps the figures the file holds.
     figures = coordinator.get(f"/api/v1/briefings/{item['id']}/figures").json()
     assert [c["name"] for c in figures["chains"]] == [c["name"] for c in api["items"]]
+
+
+def test_main_problems_name_each_chain_once_and_compare_in_points(as_user):
+    """三、主要问题: one sentence per chain (never a chain twice), the city's growth stated once as the threshold, a
+    chain below it by the gap in percentage points computed from the cockpit's figures; 下步工作 and 版记 follow."""
+    coordinator = as_user("coordinator")
+    item = _generate(coordinator)
+    text = _text(_docx(coordinator, item))
+    api = coordinator.get(f"/api/v1/monitoring/chains?period={PERIOD}").json()
+    city = api["city"]["yoy_comparable"]
+    section = text[text.index("三、主要问题"):text.index("四、工作推进情况")]
+    lines = [line for line in section.splitlines()[1:] if "：" in line and not line.startswith("对照")]
+    names = [line.split("：")[0] for line in lines if not line.startswith("企业层面")]
+    assert names and len(names) == len(set(names))
+    assert section.count(f"同比增长 {_pct(city)}") == 1  # the threshold, once
+    for c in api["items"]:
+        growth = c["yoy_comparable"]
+        if growth is not None and 0 <= growth < city and round(growth, 3) < round(city, 3):
+            line = next(x for x in lines if x.startswith(c["name"] + "："))
+            assert f"增长 {_pct(growth)}，低于全市 {abs(growth - city) * 100:.1f} 个百分点" in line
+    assert "下步工作" in text and "抄送：" in text and "印发" in text
 
 
 def test_overdue_tasks_and_requests_by_department_are_those_the_ledger_counts(as_user):
