@@ -7,6 +7,7 @@ from chainchief.core.models import Region, RegionLevel
 from chainchief.core.permissions import CHANGE, VIEW
 from chainchief.enterprises.models import Enterprise, Membership, MembershipRole, Qualification, QualificationKind
 from chainchief.core.forms import DateInput, StyledForm, StyledModelForm, VersionField
+from chainchief.enterprises.services import IDENTITY_FIELDS, identity_locked
 
 YES_NO = [("", _("全部")), ("1", _("是")), ("0", _("否"))]
 
@@ -60,6 +61,10 @@ class EnterpriseForm(StyledModelForm):
         self.fields["region"].queryset = regions.distinct()
         self.fields["uscc"].help_text = _("18 位，可含全角字符或空格，保存时自动规范。")
         self.fields["uscc"].widget.attrs["class"] += " cc-mono"
+        if self.instance.pk and identity_locked(user):
+            for name in IDENTITY_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("由链长办变更（或通过导入），企业用户不能修改。")
 
 
 class NewEnterpriseForm(EnterpriseForm):

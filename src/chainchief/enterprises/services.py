@@ -1,7 +1,10 @@
 """Writes for enterprises, their chain memberships and supply links."""
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from chainchief.core import services
+from chainchief.accounts.roles import Role
+from chainchief.core import services, uscc
 from chainchief.core.permissions import ADD, check
 from chainchief.enterprises.models import Enterprise, Membership, SupplyLink, Visit
 
@@ -20,7 +23,38 @@ def create_enterprise(user, data, memberships=()):
     return enterprise
 
 
+# What an enterprise officially is — its credit code, registered name and above-scale status — is changed by the
+# chain office (or an import), never by the enterprise's own user, who keeps its contact and profile fields.
+IDENTITY_FIELDS = ("uscc", "name", "is_above_scale")
+
+
+def identity_locked(user):
+    """Whether ``user`` may not change an enterprise's official identity (``IDENTITY_FIELDS``)."""
+    return user.role == Role.ENTERPRISE
+
+
+def check_identity(user, enterprise, data):
+    """Refuse (403, naming the field) a change of an identity field by a user who may not make it."""
+    if not identity_locked(user):
+        return
+    for field in IDENTITY_FIELDS:
+        if field not in data:
+            continue
+        value = data[field]
+        if field == "uscc" and isinstance(value, str):
+            try:
+                value = uscc.validate(value)
+            except ValidationError:
+                pass
+        if value != getattr(enterprise, field):
+            raise PermissionDenied(_("企业用户不能修改“%(field)s”：统一社会信用代码、企业名称和规上企业标识由链长办变更"
+                                     "（或通过导入），请联系链长办。") % {
+                                       "field": Enterprise._meta.get_field(field).verbose_name})
+
+
+@transaction.atomic
 def update_enterprise(user, enterprise, data, version=None):
+    check_identity(user, enterprise, data)
     return services.update(user, enterprise, data, version=version)
 
 
