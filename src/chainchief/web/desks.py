@@ -4,7 +4,7 @@ read once, through the permission filter, from the queries its app already has (
 the requests' own fields); a count shown is the length of the list read for it."""
 from datetime import timedelta
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from chainchief.accounts.roles import Role
@@ -12,8 +12,8 @@ from chainchief.appeals.models import PENDING_STATUSES, EventAction, Request, Re
 from chainchief.chains.models import Chain
 from chainchief.core.permissions import VIEW
 from chainchief.work import services as work_services
-from chainchief.work.models import Meeting, Task, TaskUpdate, TaskUrge, open_q, overdue_q
-from chainchief.work.queries import my_tasks
+from chainchief.work.models import Task, TaskUpdate, TaskUrge, open_q, overdue_q
+from chainchief.work.queries import my_tasks, upcoming_meetings
 
 DESK_ROLES = (Role.CHIEF, Role.COORDINATOR, Role.DEPT, Role.ENTERPRISE)
 LIST = 8  # rows shown per list; the link behind it opens the whole
@@ -35,10 +35,8 @@ def _near(today):
     return horizon
 
 
-def _next_meeting(user, today, chains=None):
-    scope = Q(chain_id__in=chains) | Q(chain__isnull=True) if chains is not None else Q()
-    return (Meeting.objects.restrict(user, VIEW).filter(scope, held_on__gte=today).select_related("chain")
-            .order_by("held_on", "id").first())
+def _next_meeting(user):
+    return upcoming_meetings(user).first()  # the same query as the "my work" page's list
 
 
 def _chains(user, ids):
@@ -77,7 +75,7 @@ def _chief(user, today):
                    .exclude(events__action=EventAction.INSTRUCT).select_related("enterprise", "chain")
                    .order_by("due_on", "id")[:LIST])
     return {"chains": chains, "period": period, "overdue": overdue, "soon": soon, "instruct": waiting,
-            "meeting": _next_meeting(user, today, ids)}
+            "meeting": _next_meeting(user)}
 
 
 def _office(user, today):
@@ -92,7 +90,7 @@ def _office(user, today):
                          .values("lead_department__name").annotate(n=Count("pk")).order_by("-n",
                                                                                             "lead_department__name"))
     return {"new": new, "unsatisfied": unsatisfied, "progress": progress, "by_department": by_department,
-            "meeting": _next_meeting(user, today)}
+            "meeting": _next_meeting(user)}
 
 
 def _department(user, today):
@@ -101,7 +99,7 @@ def _department(user, today):
                     .filter(department_id=user.department_id,
                             status__in=(RequestStatus.ASSIGNED, RequestStatus.HANDLING))
                     .select_related("enterprise", "chain").order_by("due_on", "id")[:LIST * 2])
-    return {"tasks": tasks, "requests": requests, "meeting": _next_meeting(user, today, sorted(user.scope.chains))}
+    return {"tasks": tasks, "requests": requests, "meeting": _next_meeting(user)}
 
 
 def _enterprise(user, today):

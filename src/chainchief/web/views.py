@@ -48,6 +48,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 def home(request):
+    """The user's own desk (web.desks) for the chief, the office, a department and an enterprise; the chains by
+    tier for the other roles, and for everyone at ``?all=1``."""
+    from chainchief.web.desks import desk
+
+    mine = desk(request.user) if not request.GET.get("all") else None
+    if mine is not None:
+        return render(request, "web/desk.html", {"desk": mine})
     chains = list(chains_with_summary().restrict(request.user, VIEW)
                   .filter(is_active=True).order_by("tier__order", "tier_id", "order", "id"))
     groups, by_tier = [], {}
@@ -93,6 +100,29 @@ def _work_summary(user, chains):
                                    .exclude(stage="operating"))[:300])
     return {"work": {"open": mine["open"], "overdue": mine["overdue"], "meeting": meeting,
                      "projects": len(projects), "behind": sum(1 for p in projects if progress_of(p)["behind"])}}
+
+
+@login_required
+def urge(request, pk):
+    """催办 a task from the desk (POST): its assignees are reminded, at most once a day per task."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.http import HttpResponseNotAllowed
+    from django.shortcuts import get_object_or_404, redirect
+
+    from chainchief.work import services as work_services
+    from chainchief.work.models import Task
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    task = get_object_or_404(Task.objects.restrict(request.user, VIEW).select_related("chain"), pk=pk)
+    try:
+        work_services.urge_task(request.user, task)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("已催办：%(title)s") % {"title": task.title})
+    return redirect("web:home")
 
 
 @login_required

@@ -20,7 +20,8 @@ CHINESE_LABELS = ["产业链图谱", "驾驶舱", "导入", "累计", "链长制
                   "同比", "保存", "统计期间", "审计日志", "目标与规则", "企业诉求", "办理统计", "按时答复率", "通知"]
 
 PAGES = [
-    ("/", ["Key industrial chains", "Log out"]),
+    ("/", ["My desk", "Overdue tasks by department", "Log out"]),
+    ("/?all=1", ["Key industrial chains", "Log out"]),
     ("/chains/1/", ["Chain chief"]),  # its work items are data: one is named 一张产业链图谱
     ("/chains/1/leaders/", ["Chiefs and departments", "Add a chief or deputy chief", "Remove"]),
     ("/people/", ["People and departments", "New person", "Serves as"]),

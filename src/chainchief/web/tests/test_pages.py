@@ -51,8 +51,9 @@ def test_login_and_logout(demo_db, client):
     assert client.get("/").status_code == 302
 
 
+    # The chains by tier: the home page of the roles without a desk, and every desk's "产业链一览" (?all=1).
 def test_home_groups_chains_by_tier(login):
-    body = text(login("coordinator").get("/"))
+    body = text(login("coordinator").get("/?all=1"))
     assert body.count('class="card h-100 cc-chain-card') == 15
     assert "千亿级产业链" in body and "五百亿级产业链" in body
     assert "目标 1000 亿元 · 2025 年" in body and "目标 500 亿元 · 2025 年" in body
@@ -67,7 +68,7 @@ def test_home_groups_chains_by_tier(login):
 
 
 def test_home_for_enterprise_user_shows_only_its_chains(login):
-    body = text(login("enterprise").get("/"))
+    body = text(login("enterprise").get("/?all=1"))
     user = get_user_model().objects.get(username="enterprise")
     mine = set(Chain.objects.filter(memberships__enterprise__in=user.enterprises.all()).values_list("name", flat=True))
     assert mine and "动力装备" in mine
@@ -80,14 +81,14 @@ def test_home_empty_state(demo_db, client):
     user = get_user_model().objects.create_user("nobody", password=PASSWORD, role=Role.ENTERPRISE,
                                                 region=get_user_model().objects.get(username="leader").region)
     client.force_login(user)
-    body = text(client.get("/"))
+    body = text(client.get("/?all=1"))
     assert "暂无可查看的产业链" in body
     assert "cc-chain-card" not in body
 
 
 def test_navbar_shows_user_role_and_permitted_links(login):
     c = login("coordinator")
-    body = text(c.get("/"))
+    body = text(c.get("/?all=1"))
     assert "navbar-toggler" in body  # collapses at phone width
     assert "审计日志" in body and "新建产业链" in body and 'href="/admin/"' not in body
     body = text(login("leader").get("/"))
@@ -108,11 +109,11 @@ def test_language_switch_to_english(login):
     c = login("coordinator")
     r = c.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert r.status_code == 302
-    body = text(c.get("/"))
+    body = text(c.get("/?all=1"))
     assert "Key industrial chains" in body and "Log out" in body and 'lang="en"' in body
     assert "Target 1000 (100m yuan) by 2025" in body
     c.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
-    assert "重点产业链" in text(c.get("/"))
+    assert "重点产业链" in text(c.get("/?all=1"))
 
 
 def test_404_page_is_friendly(login):
