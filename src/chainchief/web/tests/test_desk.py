@@ -87,7 +87,8 @@ def test_the_chiefs_desk_on_a_phone(page, demo_live, artifacts):
     page.set_viewport_size({"width": 390, "height": 844})
     browser_login(page, demo_live.url, "chief")
     page.goto(demo_live.url + "/")
-    assert page.locator("#desk-chains").is_visible() and page.get_by_text("动力装备").first.is_visible()
+    assert page.locator(".cc-desk-chain").first.is_visible()
+    assert "动力装备" in page.locator(".cc-desk-chain").first.inner_text()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width  # nothing wider than the phone
     page.screenshot(path=f"{artifacts}/desk-chief-390.png", full_page=True)
