@@ -11,7 +11,8 @@ from chainchief.web.tests.pages import login, text  # noqa: F401
 LOCALE = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES"
 
 # Labels that are user data or quoted Chinese column names on a page, not interface text.
-ALLOWED = {"/chains/1/": {"产业链图谱"}, "/imports/new/": {"亿元"},
+ALLOWED = {"/chains/1/": {"产业链图谱", "强链", "缺链"},  # a work item's name, and the titles of its evidence (tasks)
+           "/imports/new/": {"亿元"},
            "/work/chains/1/": {"产业链图谱", "强链", "缺链"},  # task titles and plan goals are data
            "/audit/": {"万元"}}  # an input–output table's unit, shown as the value the change log recorded
 
