@@ -17,6 +17,7 @@ from chainchief.analytics.growth import ratio
 from chainchief.analytics.periods import Period, monthly_from_ytd
 from chainchief.chains.models import Chain
 from chainchief.core import services as core_services
+from chainchief.core.models import RegionLevel
 from chainchief.core.permissions import ADD, CHANGE, DELETE, VIEW, can, may, within
 from chainchief.enterprises.models import Enterprise, Membership
 from chainchief.monitoring import report, services
@@ -90,14 +91,19 @@ def cockpit(request):
         lights[r.status.status] += 1
     # Trend: the city's YTD by month for this year and last, in 亿元.
     city_series = report.ytd_series(user, user.region, [period.year - 1, period.year]) if user.region_id else {}
+    # A province's reader sees its province's total and the chains of several cities: each chain is named with its
+    # city, and its share and rank are within its city.
+    province = bool(user.region_id) and user.region.level == RegionLevel.PROVINCE
+    several = len({r.chain.region_id for r in rows}) > 1
     chart = {
         "months": _month_names(), "labels": _chart_labels(),
         "years": {str(y): [_yi(v) for v in s] for y, s in sorted(city_series.items())},
-        "chains": [{"name": r.chain.name, "revenue": _yi(r.revenue), "growth": r.yoy_comparable,
+        "chains": [{"name": f"{r.chain.region.name}·{r.chain.name}" if several else r.chain.name,
+                    "revenue": _yi(r.revenue), "growth": r.yoy_comparable,
                     "progress": r.progress, "status": r.status.status} for r in rows],
         "tiers": [{"name": k, "value": round(v["revenue"], 2)} for k, v in by_tier.items()],
     }
-    context.update(rows=rows, city=city, chart=chart, lights=dict(lights),
+    context.update(rows=rows, city=city, chart=chart, lights=dict(lights), province=province, several=several,
                    city_yi=_yi(city.revenue) if city else None)
     return render(request, "monitoring/cockpit.html", context)
 
