@@ -139,6 +139,9 @@ def urge_task(user, task, today=None):
     return urge
 
 
+MAX_DECISION_DAYS = 365  # "within N days" of a decision: counted day by day on the official calendar
+
+
 @transaction.atomic
 def record_decision(user, meeting, data):
     """A meeting's decision (议定事项), and the supervised task (督办事项) that carries it out, assigned to its
@@ -146,6 +149,8 @@ def record_decision(user, meeting, data):
     check(user, CHANGE, meeting)
     data = dict(data)
     days = data.pop("days", None)
+    if days is not None and not 1 <= int(days) <= MAX_DECISION_DAYS:  # the form's bound, for every path
+        raise ValidationError({"days": _("天数应在 1 至 %(n)s 之间。") % {"n": MAX_DECISION_DAYS}})
     if not data.get("due_on") and days:
         data["due_on"] = deadline_after(meeting.held_on, int(days))
     data["meeting"] = meeting

@@ -74,7 +74,8 @@ def _free_port():
 
 def _headers_of(command, port, tmp_path):
     """Start ``command`` (a server on ``port``) in the project's root; the headers of its /healthz answer."""
-    env = {**{k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG",)},
+    # On SQLite in the server's own folder: /healthz reads no table, and the test database is this process's.
+    env = {**{k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "DATABASE_URL")},
            "DJANGO_SETTINGS_MODULE": "chainchief.settings", "PYTHONPATH": str(django_settings.SRC_DIR),
            "CHAINCHIEF_VAR_DIR": str(tmp_path), "CACHE_URL": "locmem://"}
     proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
