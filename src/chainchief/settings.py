@@ -209,6 +209,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # None of the user's last PASSWORD_HISTORY passwords (their hashes are kept: accounts.PasswordHistory).
+    {"NAME": "chainchief.accounts.passwords.PasswordHistoryValidator",
+     "OPTIONS": {"count": int(os.environ.get("PASSWORD_HISTORY", "5"))}},
 ]
 
 LANGUAGE_CODE = "zh-hans"

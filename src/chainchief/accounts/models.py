@@ -130,6 +130,19 @@ def _address(value):
     return value
 
 
+class PasswordHistory(models.Model):
+    """The hashes of a user's last passwords (``accounts.passwords.PasswordHistoryValidator``): never the passwords
+    themselves, never shown, read only to refuse a recent password."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+
+
 class Notification(models.Model):
     """A message in a user's inbox (站内通知): a request to handle, a task assigned, a deadline near. Each user
     reads only its own (``for_user``), so it needs no access description."""

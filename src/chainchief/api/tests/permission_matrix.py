@@ -134,6 +134,8 @@ EXEMPT = {
     "accounts.ApiToken": ("a user's own bearer tokens, stored as SHA-256, read by the authentication backend and listed "
                           "or revoked only as user=request.user (the tokens page, /api/v1/auth/tokens)",
                           "accounts/tests/test_tokens.py::test_a_user_lists_and_revokes_its_own_tokens"),
+    "accounts.PasswordHistory": ("the hashes of a user's last passwords, read only by the password validator for that "
+                                 "user, never shown", "accounts/tests/test_password_history.py::test_none_of_the_last_five_passwords_comes_back"),
     "accounts.Notification": ("a user's own inbox, always read as user=request.user",
                               "appeals/tests/test_workflow.py::test_the_whole_path_with_who_may_take_each_step"),
     "accounts.SavedView": ("a user's own saved filters, always read as user=request.user",
