@@ -98,6 +98,13 @@ def _existing_ids(schema, bearer):
             lists[base] = items[0].get("id") if items and isinstance(items[0], dict) else None
         if lists[base] is not None:
             ids[path] = lists[base]
+    # Django's test client connects close_old_connections again after each of its requests: disconnected once more,
+    # or schemathesis' requests would close the test's connection (and its transaction, on PostgreSQL).
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     return ids
 
 
