@@ -110,11 +110,13 @@ class ApiToken(models.Model):
     def issue(cls, user, request=None):
         """A new token for ``user``: returns (token row, raw token). The raw value is shown once."""
         raw = secrets.token_urlsafe(32)
-        meta = request.META if request is not None else {}
+        from chainchief.accounts.lockout import client_address  # the client's, behind a proxy too
+
         row = cls.objects.create(
             user=user, digest=cls.hash(raw), prefix=raw[:8],
             expires_at=timezone.now() + timedelta(hours=settings.API_TOKEN_TTL_HOURS),
-            user_agent=meta.get("HTTP_USER_AGENT", "")[:200], address=_address(meta.get("REMOTE_ADDR")),
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:200] if request is not None else "",
+            address=_address(client_address(request)) if request is not None else None,
         )
         return row, raw
 

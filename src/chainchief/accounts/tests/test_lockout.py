@@ -92,3 +92,9 @@ def test_behind_a_proxy_the_address_is_read_from_x_forwarded_for(demo_db, settin
         r = Client().post("/login/", {"username": "chief", "password": PASSWORD}, REMOTE_ADDR="127.0.0.1",
                           HTTP_X_FORWARDED_FOR="203.0.113.5, 198.51.100.7")
         assert r.status_code == 302
+        # A token keeps the client's address too (its holder's list shows it).
+        from chainchief.accounts.models import ApiToken
+
+        r = Client().post("/api/v1/auth/token", {"username": "dept", "password": PASSWORD},
+                          content_type="application/json", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.8")
+        assert ApiToken.objects.get(prefix=r.json()["token"][:8]).address == "198.51.100.8"
