@@ -10,11 +10,16 @@ its reader's language (``Notification.message``), naming its chain and linking t
 """
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy as _
 
-from chainchief.accounts.models import Notification
 from chainchief.accounts.roles import Role
+
+
+def _notifications():
+    """The Notification model (its module renders its messages through this one, so it is looked up, not imported)."""
+    return apps.get_model("accounts", "Notification")
 
 
 @dataclass(frozen=True)
@@ -63,9 +68,9 @@ class Subject:
 
 
 def _users():
-    from chainchief.accounts.models import User
+    from django.contrib.auth import get_user_model
 
-    return User.objects.filter(is_active=True)
+    return get_user_model().objects.filter(is_active=True)
 
 
 def _office(s):
@@ -118,20 +123,20 @@ def send(event, subject, params, url="", actor=None):
     chain = subject.chain
     chain_id = getattr(chain, "pk", chain)
     params = {k: ("" if v is None else str(v)) for k, v in params.items()}
-    note = Notification(event=event, params=params, chain_id=chain_id, url=url)
+    note = _notifications()(event=event, params=params, chain_id=chain_id, url=url)
     with translation.override("zh-hans"):
         text = note.message  # kept in Chinese for search and for readers of old rows
-    rows = [Notification(user_id=u.pk, event=event, params=params, chain_id=chain_id, url=url[:300],
+    rows = [_notifications()(user_id=u.pk, event=event, params=params, chain_id=chain_id, url=url[:300],
                          text=text[:300]) for u in users]
-    return Notification.objects.bulk_create(rows)
+    return _notifications().objects.bulk_create(rows)
 
 
 def notify(users, text, url=""):
     """A message without an event (a fixed text) for each of ``users`` (a queryset or a list of users or ids);
     returns how many. Prefer ``send``."""
-    rows = [Notification(user_id=getattr(u, "pk", u), text=text[:300], url=url)
+    rows = [_notifications()(user_id=getattr(u, "pk", u), text=text[:300], url=url)
             for u in (users.values_list("pk", flat=True) if hasattr(users, "values_list") else users)]
-    Notification.objects.bulk_create(rows)
+    _notifications().objects.bulk_create(rows)
     return len(rows)
 
 
@@ -149,15 +154,15 @@ def render(note):
 
 
 def for_user(user):
-    return Notification.objects.filter(user=user).select_related("chain")
+    return _notifications().objects.filter(user=user).select_related("chain")
 
 
 def unread_count(user):
-    return Notification.objects.filter(user=user, read_at__isnull=True).count() if user.is_authenticated else 0
+    return _notifications().objects.filter(user=user, read_at__isnull=True).count() if user.is_authenticated else 0
 
 
 def mark_read(user, pks=None):
-    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    qs = _notifications().objects.filter(user=user, read_at__isnull=True)
     if pks is not None:
         qs = qs.filter(pk__in=pks)
     return qs.update(read_at=timezone.now())

@@ -6,6 +6,7 @@ from chainchief.briefings.models import BriefingKind
 from chainchief.chains.models import Chain
 from chainchief.core.forms import StyledForm
 from chainchief.core.models import Region
+from chainchief.briefings.services import may_add_monthly
 from chainchief.core.permissions import ADD, VIEW, rebase_q, scope_q
 
 
@@ -65,12 +66,3 @@ def chains_for_one_pagers(user):
         return chains.filter(by_chain)
     by_region = rebase_q(q, "region")
     return chains.none() if by_region is None else chains.filter(region__in=Region.objects.filter(by_region))
-
-
-def may_add_monthly(user):
-    """Whether the user may make its region's monthly briefing (the REPORT rule with a region-wide scope)."""
-    from chainchief.briefings.models import Briefing
-
-    q = scope_q(user, Briefing, ADD)
-    return q is not None and getattr(user, "region_id", None) is not None and (
-        not q or rebase_q(q, "region") is not None)

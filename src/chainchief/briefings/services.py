@@ -23,7 +23,7 @@ from chainchief.briefings import charts, content as contents, pdf, word
 from chainchief.briefings.models import Briefing, BriefingKind, BriefingStatus, DocumentNumber, format_number
 from chainchief.core import services as core_services
 from chainchief.core.models import RegionLevel
-from chainchief.core.permissions import VIEW
+from chainchief.core.permissions import ADD, VIEW, rebase_q, scope_q
 
 log = logging.getLogger(__name__)
 FORMATS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -58,7 +58,6 @@ def suggestion_for(user, period=None, signed_on=None):
     """The number the user's next monthly issue would get, for a period (its default 成文日期) or a date."""
     from django.core.exceptions import PermissionDenied
 
-    from chainchief.briefings.forms import may_add_monthly
 
     region = getattr(user, "region", None)
     if region is None or not may_add_monthly(user):
@@ -466,3 +465,10 @@ def delete(user, briefing, version=None):
     for path in files:
         if path is not None:
             transaction.on_commit(lambda p=path: p.unlink(missing_ok=True))
+
+
+def may_add_monthly(user):
+    """Whether the user may make its region's monthly briefing (the REPORT rule with a region-wide scope)."""
+    q = scope_q(user, Briefing, ADD)
+    return q is not None and getattr(user, "region_id", None) is not None and (
+        not q or rebase_q(q, "region") is not None)

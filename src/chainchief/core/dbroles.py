@@ -105,20 +105,24 @@ def _schema(cur):
 
 
 def _analyze_function(cur, role):
-    """The owner's ANALYZE of the monthly figures, for the application after a bulk write
-    (``monitoring.aggregates.analyze_after_bulk_write``)."""
-    from chainchief.monitoring.models import MonthlyStat
+    """The owner's ANALYZE of the tables the apps register for it (``registry.add_analyzed_table``: the monthly
+    figures), for the application after a bulk write (``monitoring.aggregates.analyze_after_bulk_write``)."""
+    from chainchief.core.registry import registry
 
-    table = MonthlyStat._meta.db_table
-    cur.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
-    if not cur.fetchone()[0]:
-        return
     schema = _schema(cur)
+    statements = []
+    for table, columns in registry.analyzed_tables.items():
+        cur.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
+        if cur.fetchone()[0]:
+            statements.append(f'ANALYZE "{schema}".{table}' + (f" ({', '.join(columns)})" if columns else "") + ";")
+    if not statements:
+        return
+    body = "\n            ".join(statements)
     cur.execute(f"""
         CREATE OR REPLACE FUNCTION "{schema}".{ANALYZE_FUNCTION}() RETURNS void LANGUAGE plpgsql SECURITY DEFINER
         SET search_path = pg_catalog, pg_temp AS $$
         BEGIN
-            ANALYZE "{schema}".{table} (period, enterprise_id);
+            {body}
         END $$""")
     cur.execute(f'REVOKE ALL ON FUNCTION "{schema}".{ANALYZE_FUNCTION}() FROM PUBLIC')
     cur.execute(f'GRANT EXECUTE ON FUNCTION "{schema}".{ANALYZE_FUNCTION}() TO {role}')

@@ -36,6 +36,7 @@ class Registry:
         self._audit = None  # an object with record(user, action, obj, before=, after=, object_repr=) and snapshot(obj)
         self.evidence_sources = []  # [callable(chain, kinds) → [record of one of those kinds]]
         self.chain_panels = []  # [callable(request, chain, place) → HTML or None]: cards on a chain's pages
+        self.analyzed_tables = {}  # db table → columns: the owner's ANALYZE the application may call after a bulk write
 
     # Permission facts (accounts).
     def set_rules(self, rules, *, self_service, region_wide_roles, department_roles=(), service_roles=None):
@@ -87,6 +88,10 @@ class Registry:
     def panels(self, request, chain, place):
         """The HTML of every registered card for ``place`` of ``chain`` (sources answering None are left out)."""
         return [html for source in self.chain_panels if (html := source(request, chain, place))]
+
+    # Statistics refreshed after bulk writes (core.dbroles).
+    def add_analyzed_table(self, table, columns=()):
+        self.analyzed_tables[table] = tuple(columns)
 
     # The change log (audit).
     def set_audit(self, audit):
