@@ -74,7 +74,6 @@ MATRIX = {
                   "work/tests/test_tasks.py::test_chain_staff_change_only_their_chains_tasks"],
     "work.TaskUpdate": ["work/tests/test_ledger.py::test_anonymous_gets_401_everywhere", "work/tests/test_ledger.py::test_pages_refuse_what_the_user_may_not_do", EVERY_LIST],
     "work.TaskUrge": ["web/tests/test_desk.py::test_urge_reminds_the_assignees_once_a_day_and_is_audited"],
-    "work.TaskUrge": ["web/tests/test_desk.py::test_urge_reminds_the_assignees_once_a_day_and_is_audited"],
     "work.Meeting": ["work/tests/test_ledger.py::test_who_may_add_chain_entries", EVERY_LIST],
     "work.Decision": ["work/tests/test_ledger.py::test_anonymous_gets_401_everywhere", "work/tests/test_ledger.py::test_pages_refuse_what_the_user_may_not_do", EVERY_LIST],
     "work.Research": ["work/tests/test_ledger.py::test_who_may_add_chain_entries", EVERY_LIST, NAMED_ONLY],
