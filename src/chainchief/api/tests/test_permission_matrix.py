@@ -243,6 +243,10 @@ def _rows_the_demo_lacks():
     if not ImportBatch.objects.exists():
         ImportBatch.objects.create(kind="enterprises", file_name="企业.xlsx", sha256="0" * 64,
                                    user=get_user_model().objects.get(username="coordinator"))
+    from chainchief.work.models import Task, TaskUrge
+
+    if not TaskUrge.objects.exists():
+        TaskUrge.objects.create(task=Task.objects.filter(chain=power).order_by("pk").first())
 
 
 def _copy(row):
