@@ -1,9 +1,10 @@
 """Each person's desk (the home page): what waits for the reader, by role — the chief's chains and 督办 items, the
 office's queue, a department's tasks and requests, an enterprise's requests and figures to report. Every figure is
 read once, through the permission filter, from the queries its app already has (work.queries, monitoring.report,
-the requests' own fields); a count shown is the length of the list read for it."""
+the requests' own fields); a list shows its first rows and the count of all of them, from the same query."""
 from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -28,11 +29,10 @@ def desk(user):
     return {"role": user.role, "today": today, **build[user.role](user, today)}
 
 
-def _near(today):
-    horizon = today
-    for _step in range(work_services.remind_days()):
-        horizon += timedelta(days=1)
-    return horizon
+def _head(qs):
+    """The first LIST rows of ``qs`` and how many rows it has in all."""
+    rows = list(qs[:LIST])
+    return {"rows": rows, "count": len(rows) if len(rows) < LIST else qs.count()}
 
 
 def _next_meeting(user):
@@ -50,39 +50,40 @@ def _chains(user, ids):
     if chains and period is not None:
         try:
             rows = {r.chain.pk: r for r in report.cached_chain_rows(user, period, chains, with_series=False)}
-        except Exception:  # noqa: BLE001 - no figures the reader may see: the chains without their figures
+        except PermissionDenied:  # no chain totals for this reader: the chains without their figures
             rows = {}
     return [{"chain": c, "row": rows.get(c.pk)} for c in chains], period
 
 
 def _supervised(user, today):
-    """Open 督办 items of the user's, overdue first, then those due within the reminder window."""
-    near = _near(today)
-    items = list(my_tasks(user).filter(open_q(), decision__isnull=False, due_on__lte=near)
-                 .order_by("due_on", "id")[:50])
-    urged = set(TaskUrge.objects.filter(task__in=items, on=today).values_list("task_id", flat=True))
-    for task in items:
+    """Open 督办 items of the user's: those overdue, then those due within the reminders' window."""
+    supervised = my_tasks(user).filter(open_q(), decision__isnull=False).order_by("due_on", "id")
+    overdue = _head(supervised.filter(overdue_q(today)))
+    soon = _head(supervised.filter(due_on__gte=today, due_on__lte=work_services.reminder_horizon(today)))
+    tasks = overdue["rows"] + soon["rows"]
+    urged = set(TaskUrge.objects.filter(task__in=tasks, on=today).values_list("task_id", flat=True))
+    for task in tasks:
         task.urged_today = task.pk in urged
-    return [t for t in items if t.is_overdue], [t for t in items if not t.is_overdue]
+    return overdue, soon
 
 
 def _chief(user, today):
     ids = sorted(user.scope.chains)
     chains, period = _chains(user, ids)
     overdue, soon = _supervised(user, today)
-    waiting = list(Request.objects.restrict(user, VIEW)
-                   .filter(chain_id__in=ids, escalated_at__isnull=False, status__in=PENDING_STATUSES)
-                   .exclude(events__action=EventAction.INSTRUCT).select_related("enterprise", "chain")
-                   .order_by("due_on", "id")[:LIST])
+    waiting = _head(Request.objects.restrict(user, VIEW)
+                    .filter(chain_id__in=ids, escalated_at__isnull=False, status__in=PENDING_STATUSES)
+                    .exclude(events__action=EventAction.INSTRUCT).select_related("enterprise", "chain")
+                    .order_by("due_on", "id"))
     return {"chains": chains, "period": period, "overdue": overdue, "soon": soon, "instruct": waiting,
             "meeting": _next_meeting(user)}
 
 
 def _office(user, today):
     requests = Request.objects.restrict(user, VIEW).select_related("enterprise", "chain")
-    new = list(requests.filter(status=RequestStatus.SUBMITTED).order_by("created_at", "id")[:LIST])
-    unsatisfied = list(requests.filter(status=RequestStatus.HANDLING, satisfaction=Satisfaction.UNSATISFIED)
-                       .order_by("due_on", "id")[:LIST])
+    new = _head(requests.filter(status=RequestStatus.SUBMITTED).order_by("created_at", "id"))
+    unsatisfied = _head(requests.filter(status=RequestStatus.HANDLING, satisfaction=Satisfaction.UNSATISFIED)
+                        .order_by("due_on", "id"))
     progress = list(TaskUpdate.objects.restrict(user, VIEW)
                     .filter(task__decision__isnull=False, reported_on__gte=today - timedelta(days=14))
                     .select_related("task__chain", "task__lead_department").order_by("-reported_on", "-id")[:LIST])

@@ -212,15 +212,22 @@ def create_project(user, data):
     return services.create(user, KeyProject, data)
 
 
-def send_reminders(today=None):
-    """Tell the assignees of open tasks whose deadline is near, and of tasks that have become overdue, once
-    each: a task is reminded "near" once and "overdue" once (``Task.reminded``). Returns (near, overdue)."""
-    today = today or timezone.localdate()
+def reminder_horizon(today):
+    """The last day of the reminder window: ``remind_days()`` days after ``today``, working days when the ledger
+    counts them. A task due by then is "near" — for the reminders and for the desks alike."""
     horizon = today
     for _step in range(remind_days()):
         horizon += timedelta(days=1)
         while working_days() and not is_workday(horizon):
             horizon += timedelta(days=1)
+    return horizon
+
+
+def send_reminders(today=None):
+    """Tell the assignees of open tasks whose deadline is near, and of tasks that have become overdue, once
+    each: a task is reminded "near" once and "overdue" once (``Task.reminded``). Returns (near, overdue)."""
+    today = today or timezone.localdate()
+    horizon = reminder_horizon(today)
     near = overdue = 0
     base = Task.objects.exclude(status=TaskStatus.DONE).select_related("responsible", "chain")
     for task in base.filter(overdue_q(today)).exclude(reminded=Task.Reminded.OVERDUE):

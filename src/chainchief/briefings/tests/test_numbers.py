@@ -10,15 +10,7 @@ from docx import Document
 
 from chainchief.testing import as_user  # noqa: F401
 
-PERIOD = "2021-06"
-
-
-@pytest.fixture(autouse=True)
-def briefing_dir(settings, tmp_path):
-    settings.BRIEFING_DIR = tmp_path / "briefings"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-                                  "ENQUEUE_ON_COMMIT": False}}
-    return settings.BRIEFING_DIR
+from chainchief.briefings.tests.test_briefings import PERIOD, briefing_dir  # noqa: F401 (autouse fixture)
 
 
 def _make(client, **body):

@@ -106,3 +106,25 @@ def demo_live(transactional_db, live_server):
     if not loader.is_loaded():
         loader.load()
     return live_server
+
+
+def test_a_desk_list_counts_every_row_not_only_those_shown(demo_db):
+    from chainchief.web import desks
+    from chainchief.work.models import Task
+
+    tasks = Task.objects.order_by("pk")
+    assert tasks.count() > desks.LIST
+    head = desks._head(tasks)
+    assert [t.pk for t in head["rows"]] == list(tasks.values_list("pk", flat=True)[:desks.LIST])
+    assert head["count"] == tasks.count()
+
+
+def test_due_soon_on_the_desk_is_the_reminders_window_in_working_days(settings):
+    from datetime import date
+
+    from chainchief.work.services import reminder_horizon
+
+    settings.WORK_WORKING_DAYS, settings.WORK_REMIND_DAYS = True, 3
+    assert reminder_horizon(date(2026, 11, 13)) == date(2026, 11, 18)  # Friday + 3 working days: Wednesday
+    settings.WORK_WORKING_DAYS = False
+    assert reminder_horizon(date(2026, 11, 13)) == date(2026, 11, 16)
